@@ -1,0 +1,83 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything an operator can set. Environment variables win over the optional JSON config file. */
+export interface Config {
+  httpPort: number;
+  host: string;
+  dataDir: string;
+  serverName: string;
+  /** Public base URL used in links (conference pages, downloads); derived from the server name by default. */
+  publicUrl: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  /** Largest request body accepted, in bytes (avatars are the largest documented upload). */
+  bodyLimit: number;
+  /** Requests per minute per client IP on the token endpoint (brute-force guard). */
+  tokenRateLimit: number;
+  logLevel: string;
+}
+
+const ENV: Record<string, keyof Config> = {
+  PARLEY_HTTP_PORT: 'httpPort',
+  PARLEY_HOST: 'host',
+  PARLEY_DATA_DIR: 'dataDir',
+  PARLEY_SERVER_NAME: 'serverName',
+  PARLEY_PUBLIC_URL: 'publicUrl',
+  PARLEY_TLS_CERT: 'tlsCert',
+  PARLEY_TLS_KEY: 'tlsKey',
+  PARLEY_ACCESS_TOKEN_TTL: 'accessTokenTtl',
+  PARLEY_REFRESH_TOKEN_TTL: 'refreshTokenTtl',
+  PARLEY_BODY_LIMIT: 'bodyLimit',
+  PARLEY_TOKEN_RATE_LIMIT: 'tokenRateLimit',
+  PARLEY_LOG_LEVEL: 'logLevel',
+};
+
+const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit']);
+
+export function defaultConfig(): Config {
+  return {
+    httpPort: 8080,
+    host: '0.0.0.0',
+    dataDir: './data',
+    serverName: hostname(),
+    publicUrl: '',
+    accessTokenTtl: 604800,
+    refreshTokenTtl: 604800,
+    bodyLimit: 5 * 1024 * 1024,
+    tokenRateLimit: 120,
+    logLevel: 'info',
+  };
+}
+
+/**
+ * Builds the configuration from defaults, then the JSON file named by PARLEY_CONFIG (or ./parley.config.json
+ * when present), then environment variables, then explicit overrides (tests and the CLI).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const cfg: Config = defaultConfig();
+  const file = env.PARLEY_CONFIG ?? (existsSync('parley.config.json') ? 'parley.config.json' : undefined);
+  if (file) {
+    const fromFile = JSON.parse(readFileSync(file, 'utf8')) as Partial<Config>;
+    Object.assign(cfg, fromFile);
+  }
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    if (NUMERIC.has(key)) {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
+      (cfg as unknown as Record<string, unknown>)[key] = n;
+    } else {
+      (cfg as unknown as Record<string, unknown>)[key] = v;
+    }
+  }
+  Object.assign(cfg, overrides);
+  cfg.dataDir = resolve(cfg.dataDir);
+  if (!cfg.publicUrl) cfg.publicUrl = `https://${cfg.serverName}`;
+  cfg.publicUrl = cfg.publicUrl.replace(/\/+$/, '');
+  return cfg;
+}

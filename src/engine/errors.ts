@@ -1,0 +1,53 @@
+/**
+ * Domain errors. Each adapter maps a code (plus params) to its own wire format; the engine never formats for a
+ * protocol. `params` carries the ids the message needs (conference_id, user_id, ...).
+ */
+export type ErrorCode =
+  | 'not_found'
+  | 'invalid'
+  | 'forbidden'
+  | 'conflict'
+  | 'conference_running'
+  | 'conference_field_locked'
+  | 'conference_not_running'
+  | 'conference_finished'
+  | 'owner_not_invited'
+  | 'invitations_limit'
+  | 'guests_limit'
+  | 'conference_limit'
+  | 'ongoing_limit'
+  | 'user_limit'
+  | 'participant_unavailable'
+  | 'participant_already_in'
+  | 'join_options_license'
+  | 'mcu_with_multicast'
+  | 'join_options_mcu'
+  | 'join_options_multicast'
+  | 'invalid_credentials'
+  | 'user_disabled'
+  | 'unavailable';
+
+export type Entity =
+  | 'user' | 'group' | 'contact' | 'conference' | 'template' | 'preset' | 'session' | 'participant'
+  | 'record' | 'recording' | 'invitation' | 'call' | 'oauth_client';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly params: Record<string, string | number> = {},
+    readonly entity?: Entity,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function notFound(entity: Entity, id: string): DomainError {
+  return new DomainError('not_found', `${entity} ${id} not found`, { id }, entity);
+}
+
+/** A validation failure on one input field (`field` names it as the caller sent it). */
+export function invalid(field: string, message: string): DomainError {
+  return new DomainError('invalid', message, { field });
+}

@@ -1,0 +1,53 @@
+import { EventEmitter } from 'node:events';
+import type { PresenceStatus } from './directory/presence.js';
+import type { LiveParticipant } from './sessions/types.js';
+
+/**
+ * Every domain event the engine emits. Push channels (SSE, WebSocket notifications, terminal updates, CTI events)
+ * are projections of these; nothing else is pushed.
+ */
+export interface DomainEvents {
+  'user.created': { userId: string };
+  'user.updated': { userId: string; credentialsChanged: boolean };
+  'user.deleted': { userId: string };
+  /** An administrator asked for all of a user's connections to be dropped. */
+  'user.disconnect': { userId: string };
+  'presence.changed': { userId: string; status: PresenceStatus };
+  'group.changed': { groupId: string };
+  'conference.created': { conferenceId: string };
+  'conference.updated': { conferenceId: string };
+  'conference.deleted': { conferenceId: string };
+  'session.started': { conferenceId: string; streamId: string };
+  'session.ended': { conferenceId: string; streamId: string; termReason: number };
+  'session.updated': { conferenceId: string; streamId: string };
+  /** A user is rung into a running conference; their connected clients should alert and answer. */
+  'call.invited': { conferenceId: string; streamId: string; userId: string; inviter: string; participantId: string };
+  'participant.joined': { conferenceId: string; streamId: string; participant: LiveParticipant };
+  'participant.updated': { conferenceId: string; streamId: string; participant: LiveParticipant };
+  'participant.left': { conferenceId: string; streamId: string; participant: LiveParticipant; reason: string };
+  /** The podium (role-based stage) offered to a participant who must confirm. */
+  'podium.offered': { conferenceId: string; streamId: string; participantId: string };
+  'recording.changed': { conferenceId: string; streamId: string; state: 'recording' | 'paused' | 'stopped' };
+  'conference.notify': { conferenceId: string; recipients: string[] };
+}
+
+export type EventName = keyof DomainEvents;
+
+/** Typed wrapper over EventEmitter; listeners run synchronously in emit order. */
+export class EventBus {
+  private readonly ee = new EventEmitter();
+
+  constructor() {
+    // Every adapter connection may subscribe; the default limit of 10 would only produce warnings.
+    this.ee.setMaxListeners(0);
+  }
+
+  emit<K extends EventName>(name: K, payload: DomainEvents[K]): void {
+    this.ee.emit(name, payload);
+  }
+
+  on<K extends EventName>(name: K, fn: (payload: DomainEvents[K]) => void): () => void {
+    this.ee.on(name, fn as (p: unknown) => void);
+    return () => this.ee.off(name, fn as (p: unknown) => void);
+  }
+}

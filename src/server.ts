@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Ajv from 'ajv';
+import type { Config } from './config.js';
+import { openStore, type Store } from './store/db.js';
+import { Engine } from './engine/engine.js';
+import { installJsonParser } from './http/json.js';
+import { installMetrics } from './http/metrics.js';
+import { trueconfRest } from './protocols/trueconf-rest/plugin.js';
+import { trueconfOAuth } from './protocols/trueconf-rest/oauth.js';
+
+export interface Parley {
+  app: FastifyInstance;
+  engine: Engine;
+  store: Store;
+  config: Config;
+  /** Starts listening; resolves to the bound port. */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Secrets never reach the log: access tokens in query strings are masked. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:access_token|token|client_secret|password|code)=)[^&]*/gi, '$1[redacted]');
+}
+
+// Bodies are validated strictly (a string is not a number); query strings and paths are coerced, since
+// everything in a URL is text.
+const strictAjv = new Ajv.default({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+const coercingAjv = new Ajv.default({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+
+/** Composition root: config → store → engine → protocols. */
+export async function createServer(config: Config, opts: { logger?: boolean } = {}): Promise<Parley> {
+  const store = await openStore(config.dataDir);
+  const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir });
+  engine.oauth.lifetimes.access = config.accessTokenTtl;
+  engine.oauth.lifetimes.refresh = config.refreshTokenTtl;
+  await engine.start();
+
+  const https = config.tlsCert && config.tlsKey
+    ? { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert) }
+    : null;
+  const app = Fastify({
+    ...(https ? { https } : {}),
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    logger: opts.logger === false ? false : {
+      level: config.logLevel,
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      },
+    },
+    ajv: { customOptions: { strict: false } },
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object));
+
+  installJsonParser(app);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(multipart, { limits: { fileSize: config.bodyLimit, files: 1, fields: 20 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Parley', description: 'TrueConf Server REST API v3.10 and more, served by Parley', version: '0.1.0' },
+      components: { securitySchemes: { access_token: { type: 'apiKey', in: 'query', name: 'access_token' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    server_name: config.serverName,
+    running_conferences: engine.sessions.all().length,
+  }));
+  installMetrics(app, engine);
+
+  await app.register(trueconfOAuth, { engine, config });
+  await app.register(trueconfRest, { engine, config });
+
+  let closed = false;
+  return {
+    app, engine, store, config,
+    async listen() {
+      await app.listen({ port: config.httpPort, host: config.host });
+      const addr = app.server.address();
+      return typeof addr === 'object' && addr ? addr.port : config.httpPort;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await engine.stop();
+      await store.close();
+    },
+  };
+}

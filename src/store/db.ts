@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001_initial.js';
+
+export type Db = Kysely<Database>;
+
+/** Numbered migrations, in order. A new migration is a new file here; never edit a released one. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export interface Store {
+  db: Db;
+  path: string;
+  close(): Promise<void>;
+}
+
+/** Opens (creating if needed) the SQLite store under dataDir and runs pending migrations. */
+export async function openStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'parley.sqlite');
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Admin CLI commands may write while the server runs: wait for the lock instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+  return {
+    db,
+    path,
+    close: () => db.destroy(),
+  };
+}
