@@ -16,10 +16,11 @@ Commands:
   oauth-client create --name N --scopes "s1 s2"|all [--redirect-uri U]... [--json]
                                          Register an OAuth application; prints client_id and client_secret
   oauth-client list [--json]             List OAuth applications
-  oauth-client delete --id ID            Delete an OAuth application and revoke its tokens
+  oauth-client delete --id ID [--json]   Delete an OAuth application and revoke its tokens
   user create --login L --password P [--display-name N] [--email E] [--json]
   user list [--json]
-  user passwd --login L --password P     Set a user's password (revokes their tokens)
+  user passwd --login L --password P [--json]
+                                         Set a user's password (revokes their tokens)
 
 Admin commands work on the data directory whether or not the server runs.
 
@@ -28,6 +29,8 @@ Configuration (environment variables; PARLEY_CONFIG may name a JSON file with th
   PARLEY_PUBLIC_URL (https://<server name>)  PARLEY_TLS_CERT, PARLEY_TLS_KEY (PEM files; HTTPS when both set)
   PARLEY_ACCESS_TOKEN_TTL (604800)  PARLEY_REFRESH_TOKEN_TTL (604800)  PARLEY_BODY_LIMIT (5242880)
   PARLEY_TOKEN_RATE_LIMIT (120 per minute per IP)  PARLEY_LOG_LEVEL (info)
+  PARLEY_TRUST_PROXY (unset: trust no proxy; "true", or a comma list of proxy addresses/CIDRs)
+  PARLEY_SMTP_URL (smtp://user:pass@host:port; unset = no e-mail)  PARLEY_SMTP_FROM (parley@<server name>)
 `;
 
 type Out = (s: string) => void;
@@ -108,7 +111,7 @@ async function oauthClient(config: Config, sub: string | undefined, args: string
       case 'delete':
         if (!values.id) { err('--id is required'); return 2; }
         await engine.oauth.deleteClient(SYSTEM, values.id);
-        out(`deleted ${values.id}`);
+        out(values.json ? JSON.stringify({ deleted: values.id }) : `deleted ${values.id}`);
         return 0;
       default:
         err('Usage: parley oauth-client create|list|delete (see --help)');
@@ -149,7 +152,7 @@ async function user(config: Config, sub: string | undefined, args: string[], out
         if (!values.login || !values.password) { err('--login and --password are required'); return 2; }
         await engine.users.setPassword(SYSTEM, values.login, values.password);
         await engine.oauth.revokeUser(engine.users.idOf(values.login));
-        out(`password changed for ${values.login}`);
+        out(values.json ? JSON.stringify({ id: engine.users.idOf(values.login), password_changed: true }) : `password changed for ${values.login}`);
         return 0;
       default:
         err('Usage: parley user create|list|passwd (see --help)');

@@ -19,6 +19,16 @@ export interface Config {
   /** Requests per minute per client IP on the token endpoint (brute-force guard). */
   tokenRateLimit: number;
   logLevel: string;
+  /**
+   * Which reverse proxies may set X-Forwarded-For: '' (none: the socket address is the client), 'true' (any),
+   * or a comma list of addresses/CIDRs. Trusting everyone would let any caller pick its own IP and escape the
+   * token endpoint's rate limit.
+   */
+  trustProxy: string;
+  /** Outgoing mail server, `smtp://user:pass@host:port` (conference notifications); unset = no e-mail. */
+  smtpUrl?: string;
+  /** Sender address of outgoing mail; `parley@<server name>` by default. */
+  smtpFrom?: string;
 }
 
 const ENV: Record<string, keyof Config> = {
@@ -34,6 +44,9 @@ const ENV: Record<string, keyof Config> = {
   PARLEY_BODY_LIMIT: 'bodyLimit',
   PARLEY_TOKEN_RATE_LIMIT: 'tokenRateLimit',
   PARLEY_LOG_LEVEL: 'logLevel',
+  PARLEY_TRUST_PROXY: 'trustProxy',
+  PARLEY_SMTP_URL: 'smtpUrl',
+  PARLEY_SMTP_FROM: 'smtpFrom',
 };
 
 const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit']);
@@ -50,6 +63,7 @@ export function defaultConfig(): Config {
     bodyLimit: 5 * 1024 * 1024,
     tokenRateLimit: 120,
     logLevel: 'info',
+    trustProxy: '',
   };
 }
 
@@ -80,4 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!cfg.publicUrl) cfg.publicUrl = `https://${cfg.serverName}`;
   cfg.publicUrl = cfg.publicUrl.replace(/\/+$/, '');
   return cfg;
+}
+
+/** The config's trustProxy as Fastify's option. */
+export function trustProxyOption(v: string): boolean | string[] {
+  const s = String(v ?? '').trim();
+  if (s === '' || s === 'false') return false;
+  if (s === 'true') return true;
+  return s.split(',').map((x) => x.trim()).filter(Boolean);
 }

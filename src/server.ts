@@ -5,13 +5,14 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Ajv from 'ajv';
-import type { Config } from './config.js';
+import { trustProxyOption, type Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
 import { Engine } from './engine/engine.js';
 import { installJsonParser } from './http/json.js';
 import { installMetrics } from './http/metrics.js';
 import { trueconfRest } from './protocols/trueconf-rest/plugin.js';
 import { trueconfOAuth } from './protocols/trueconf-rest/oauth.js';
+import { smtpMailer } from './mail/smtp.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -25,7 +26,7 @@ export interface Parley {
 
 /** Secrets never reach the log: access tokens in query strings are masked. */
 function redactUrl(url: string): string {
-  return url.replace(/([?&](?:access_token|token|client_secret|password|code)=)[^&]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:access_token|refresh_token|token|client_secret|password|code)=)[^&]*/gi, '$1[redacted]');
 }
 
 // Bodies are validated strictly (a string is not a number); query strings and paths are coerced, since
@@ -36,7 +37,8 @@ const coercingAjv = new Ajv.default({ coerceTypes: 'array', useDefaults: true, r
 /** Composition root: config → store → engine → protocols. */
 export async function createServer(config: Config, opts: { logger?: boolean } = {}): Promise<Parley> {
   const store = await openStore(config.dataDir);
-  const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir });
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom || `parley@${config.serverName}`) : undefined;
+  const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir, mailer, publicUrl: config.publicUrl });
   engine.oauth.lifetimes.access = config.accessTokenTtl;
   engine.oauth.lifetimes.refresh = config.refreshTokenTtl;
   await engine.start();
@@ -47,7 +49,7 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
   const app = Fastify({
     ...(https ? { https } : {}),
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    trustProxy: trustProxyOption(config.trustProxy),
     logger: opts.logger === false ? false : {
       level: config.logLevel,
       serializers: {
@@ -60,7 +62,12 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object));
 
   installJsonParser(app);
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Fastify's default 404 echoes and logs the whole URL, a token in the query string included.
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({
+    statusCode: 404, error: 'Not Found', message: `Route ${req.method}:${req.url.split('?')[0]} not found`,
+  }));
+  // Forms are small (token requests, the sign-in page); never more than the operator's overall limit.
+  await app.register(formbody, { bodyLimit: Math.min(64 * 1024, config.bodyLimit) });
   await app.register(multipart, { limits: { fileSize: config.bodyLimit, files: 1, fields: 20 } });
   await app.register(swagger, {
     openapi: {

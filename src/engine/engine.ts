@@ -5,16 +5,28 @@ import { AuditLog } from './history/audit.js';
 import { CallHistory } from './history/calls.js';
 import { Users } from './directory/users.js';
 import { Presence } from './directory/presence.js';
+import { Groups } from './directory/groups.js';
+import { Contacts } from './directory/contacts.js';
+import { Avatars } from './directory/avatars.js';
 import { OAuth } from './auth/oauth.js';
 import { Conferences } from './conferences/conferences.js';
 import { Sessions } from './sessions/sessions.js';
 import { Recordings } from './recordings/recordings.js';
+import { Logs } from './history/queries.js';
+import { Templates } from './conferences/templates.js';
+import { Presets } from './broadcast/presets.js';
+import { ConferenceNotifier } from './conferences/notify.js';
+import type { Mailer } from './mailer.js';
 
 export interface EngineOptions {
   db: Db;
   serverName: string;
   dataDir: string;
   now?: () => number;
+  /** Outgoing mail (conference notifications); absent = e-mail is unavailable. */
+  mailer?: Mailer;
+  /** Base of links put in e-mails (`https://<server name>` by default). */
+  publicUrl?: string;
 }
 
 /**
@@ -28,10 +40,19 @@ export class Engine {
   readonly history: CallHistory;
   readonly users: Users;
   readonly presence: Presence;
+  readonly groups: Groups;
+  readonly contacts: Contacts;
+  readonly avatars: Avatars;
   readonly oauth: OAuth;
   readonly conferences: Conferences;
   readonly recordings: Recordings;
   readonly sessions: Sessions;
+  /** Read side of every log (calls, recordings, events, settings, messages). */
+  readonly logs: Logs;
+  readonly templates: Templates;
+  readonly presets: Presets;
+  readonly notifier: ConferenceNotifier;
+  private readonly mailer?: Mailer;
 
   constructor(opts: EngineOptions) {
     this.ctx = { db: opts.db, bus: this.bus, serverName: opts.serverName, dataDir: opts.dataDir, now: opts.now ?? Date.now };
@@ -39,12 +60,24 @@ export class Engine {
     this.history = new CallHistory(this.ctx);
     this.presence = new Presence(this.ctx);
     this.users = new Users(this.ctx, this.audit, this.presence);
+    this.groups = new Groups(this.ctx, this.users, this.audit);
+    this.contacts = new Contacts(this.ctx, this.users);
+    this.avatars = new Avatars(this.ctx, this.users);
     this.oauth = new OAuth(this.ctx, this.users);
     this.conferences = new Conferences(this.ctx, this.users, this.audit);
-    this.recordings = new Recordings(this.ctx);
+    this.recordings = new Recordings(this.ctx, this.conferences);
+    this.templates = new Templates(this.ctx, this.users, this.audit);
+    this.presets = new Presets(this.ctx, this.audit);
+    this.conferences.attachTemplates(this.templates);
+    this.conferences.attachPresets(this.presets);
+    this.mailer = opts.mailer;
+    this.notifier = new ConferenceNotifier(this.ctx, this.conferences, this.users, opts.mailer, opts.publicUrl ?? `https://${opts.serverName}`);
     this.sessions = new Sessions(this.ctx, this.conferences, this.users, this.presence, this.history, this.recordings);
+    this.logs = new Logs(this.ctx, this.recordings);
     // A deleted or disabled user, or one whose password changed, loses live connections and issued tokens.
     this.bus.on('user.deleted', ({ userId }) => { this.presence.dropAll(userId); });
+    // The delete already removed the rows; this drops cached grants at once.
+    this.bus.on('user.deleted', ({ userId }) => { this.oauth.revokeUser(userId).catch(() => undefined); });
     this.bus.on('user.updated', ({ userId, credentialsChanged }) => {
       if (credentialsChanged) this.oauth.revokeUser(userId).catch(() => undefined);
     });
@@ -58,5 +91,6 @@ export class Engine {
 
   async stop(): Promise<void> {
     await this.sessions.shutdown();
+    this.mailer?.close?.();
   }
 }

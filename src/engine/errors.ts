@@ -47,6 +47,11 @@ export function notFound(entity: Entity, id: string): DomainError {
   return new DomainError('not_found', `${entity} ${id} not found`, { id }, entity);
 }
 
+/** A required input field is absent (`field` names it as the caller sent it). */
+export function missing(field: string): DomainError {
+  return new DomainError('invalid', `${field} is required`, { field, missing: 1 });
+}
+
 /** A validation failure on one input field (`field` names it as the caller sent it). */
 export function invalid(field: string, message: string): DomainError {
   return new DomainError('invalid', message, { field });

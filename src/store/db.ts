@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002logs from './migrations/002_log_indexes.js';
+import * as m003confOrder from './migrations/003_conference_order.js';
 
 export type Db = Kysely<Database>;
 
 /** Numbered migrations, in order. A new migration is a new file here; never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
+  '002_log_indexes': m002logs,
+  '003_conference_order': m003confOrder,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -34,7 +39,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   sqlite.pragma('foreign_keys = ON');
   // Admin CLI commands may write while the server runs: wait for the lock instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const migrator = new Migrator({ db, provider: new StaticProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

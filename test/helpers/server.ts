@@ -41,7 +41,8 @@ export async function http(base: string, method: string, path: string, body?: un
 
 /** Starts Parley on 127.0.0.1 with an ephemeral port and a temporary data directory. */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  // overrides.dataDir: share a directory with a CLI run (it is removed by close() like a temporary one).
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const config = loadConfig({}, { httpPort: 0, host: '127.0.0.1', dataDir, serverName: 'parley.test', logLevel: 'silent', tokenRateLimit: 0, ...overrides });
   let parley = await createServer(config, { logger: false });
   let port = await parley.listen();

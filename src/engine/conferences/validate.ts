@@ -24,6 +24,17 @@ const strArray = (allowed?: readonly string[]): Check => (v, f) => {
   if (allowed) for (const x of v as string[]) if (!allowed.includes(x)) throw invalid(f, `${f}: unknown value "${x}"`);
 };
 
+const QUALITY = ['180p', '360p', '720p', '1080p'];
+/** An object of known sub-fields, each checked when present; unknown sub-fields are rejected. */
+const settings = (fields: Record<string, Check>): Check => (v, f) => {
+  obj(v, f);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const c = fields[k];
+    if (!c) throw invalid(`${f}.${k}`, `${f} has no field ${k}`);
+    c(x, `${f}.${k}`);
+  }
+};
+
 const CHECKS: Record<string, Check> = {
   id: (v, f) => {
     str(1, 128)(v, f);
@@ -52,7 +63,22 @@ const CHECKS: Record<string, Check> = {
   meeting_room: str(0, 128, true),
   on_join_mute_mic: oneOf(0, 1),
   on_join_mute_camera: oneOf(0, 1),
-  registration: obj,
+  registration: (v, f) => {
+    obj(v, f);
+    const r = v as Record<string, unknown>;
+    const opt = (k: string, c: Check) => { if (r[k] !== undefined) c(r[k], `${f}.${k}`); };
+    for (const k of ['enabled', 'participants_limit_enabled', 'allow_users_access']) opt(k, bool);
+    // Unix timestamps as strings of digits (the seed's wire type); integers are accepted too.
+    const ts: Check = (x, g) => {
+      if (x === null || (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'string' && /^\d{1,12}$/.test(x))) return;
+      throw invalid(g, `${g} must be a Unix timestamp or null`);
+    };
+    opt('start_at', ts);
+    opt('end_at', ts);
+    opt('participants_limit', int(1, 100000, true));
+    opt('fields', obj);
+    if (r.start_at != null && r.end_at != null && Number(r.start_at) > Number(r.end_at)) throw invalid(`${f}.start_at`, 'start_at must not be after end_at');
+  },
   vad_selector: oneOf(0, 1),
   waiting_room_enabled: bool,
   waiting_room_scope: oneOf('all', 'unplanned', 'strangers', 'guests'),
@@ -64,8 +90,16 @@ const CHECKS: Record<string, Check> = {
   scan_type: oneOf(0, 1),
   disable_audio_remarks: bool,
   mcu_mode: bool,
-  transcoding: obj,
-  participant_restrictions: obj,
+  transcoding: settings({
+    use_local_mixer_config: bool, mixer_max_framerate: oneOf(10, 15, 30, 60),
+    record_video_quality: oneOf(...QUALITY), rtsp_video_quality: oneOf(...QUALITY), webrtc_video_quality: oneOf(...QUALITY),
+    sip_video_quality: oneOf(...QUALITY, '540p', 'QSIF', 'QCIF', 'QVGA', 'SIF', 'CIF', 'VGA', '4SIF', '4CIF'),
+    enable_sip_layouts: bool, enable_webrtc_layouts: bool, enable_vad_layouts: bool, enable_load_balancing: bool,
+  }),
+  participant_restrictions: settings({
+    use_local_stream_config: bool, video_quality: oneOf('180p', '360p', '540p', '720p', '1080p'),
+    framerate_video_limit: oneOf(10, 15, 30, 60), framerate_ds_limit: oneOf(1, 3, 5, 10, 15, 30, 60),
+  }),
   join_options_enabled: bool,
   join_options: strArray(JOIN_OPTIONS),
   allow_guests_message: bool,

@@ -4,6 +4,7 @@ import type { Actor } from '../actor.js';
 import { actorName } from '../actor.js';
 import { authorize } from '../access.js';
 import { DomainError, notFound } from '../errors.js';
+import { checkPage, pageOf, type Page } from '../paging.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { ConferenceDef } from '../conferences/types.js';
 import type { Users } from '../directory/users.js';
@@ -175,27 +176,70 @@ export class Sessions {
 
   /** Removes a participant (kick, hang-up, connection lost). */
   async leave(actor: Actor, streamId: string, participantId: string, reason = 'left'): Promise<LiveParticipant> {
+    if (reason === 'kicked') return this.kick(actor, streamId, participantId);
     const s = this.session(streamId);
-    const p = this.findParticipant(s, participantId);
-    if (reason === 'kicked') authorize(actor, 'conferences.sessions.participants:write', { owner: s.owner });
-    s.participants.delete(p.id);
-    const at = this.ctx.now();
-    if (p.state === 'connected') await this.history.left(s.streamId, p.callId, at, reason === 'kicked' ? 2 : 1);
-    if (p.userId) this.presence.setInConference(p.userId, null);
-    this.ctx.bus.emit('participant.left', { conferenceId: s.conferenceId, streamId: s.streamId, participant: p, reason });
-    return p;
+    return this.remove(s, this.findParticipant(s, participantId), reason);
   }
 
-  /** Finds a participant by engine id, TrueConf ID (with or without `/instance`) or login. */
+  /**
+   * Removes a participant against their will. Only the conference owner, an operator or an application may;
+   * the stay is closed in call history with leave_reason 2 (1 is a normal hang-up).
+   */
+  async kick(actor: Actor, streamId: string, participantId: string): Promise<LiveParticipant> {
+    const s = this.session(streamId);
+    authorize(actor, 'conferences.sessions.participants:write', { owner: s.owner });
+    return this.remove(s, this.findParticipant(s, participantId), 'kicked');
+  }
+
+  /**
+   * Finds a participant by engine id, TrueConf ID or login. An instance-qualified id (`login@server/instance`,
+   * see instanceIdOf) names exactly one connection: a user on two devices is two participants.
+   */
   findParticipant(s: LiveSession, participantId: string): LiveParticipant {
     const direct = s.participants.get(participantId);
     if (direct) return direct;
-    const bare = participantId.split('/')[0];
+    const slash = participantId.indexOf('/');
+    const bare = slash >= 0 ? participantId.slice(0, slash) : participantId;
+    const instance = slash >= 0 ? participantId.slice(slash + 1).toLowerCase() : '';
     const login = this.users.idOf(bare);
     for (const p of s.participants.values()) {
-      if (p.callId === bare || (p.userId !== null && p.userId === login)) return p;
+      const same = p.callId === bare || (p.userId !== null && p.userId === login);
+      if (same && (!instance || instanceOf(p) === instance)) return p;
     }
     throw new DomainError('not_found', `Participant ${participantId} is not found.`, { participant_id: participantId }, 'participant');
+  }
+
+  // ---- reads for API clients (authorised like every command) ---------------------------------------------
+
+  /** A conference's live participants (connected first in joining order, then those still being called). */
+  async participantsOf(actor: Actor, conferenceId: string): Promise<{ conference: ConferenceDef; session?: LiveSession; participants: LiveParticipant[] }> {
+    const conference = await this.conferences.get(conferenceId);
+    authorize(actor, 'conferences.participants:read', { owner: conference.owner });
+    const session = this.byConference.get(conferenceId);
+    const participants = session ? ordered(session) : [];
+    return { conference, session, participants };
+  }
+
+  async participantOf(actor: Actor, conferenceId: string, participantId: string): Promise<{ conference: ConferenceDef; participant: LiveParticipant }> {
+    const { conference, session } = await this.participantsOf(actor, conferenceId);
+    if (!session) throw new DomainError('not_found', `Participant ${participantId} is not found.`, { participant_id: participantId }, 'participant');
+    return { conference, participant: this.findParticipant(session, participantId) };
+  }
+
+  /** A running session by its stream id (`not_found` session once it has ended). */
+  readSession(actor: Actor, streamId: string): LiveSession {
+    const s = this.session(streamId);
+    authorize(actor, 'conferences.sessions:read', { owner: s.owner });
+    return s;
+  }
+
+  /** The connected participants of a running session, a page at a time. */
+  sessionParticipants(actor: Actor, streamId: string, page?: number, size?: number): { session: LiveSession; page: Page<LiveParticipant> } {
+    const s = this.session(streamId);
+    authorize(actor, 'conferences.sessions.participants:read', { owner: s.owner });
+    const req = checkPage(page, size, 200);
+    const all = ordered(s).filter((p) => p.state === 'connected');
+    return { session: s, page: pageOf(all.slice((req.page - 1) * req.size, req.page * req.size), all.length, req) };
   }
 
   /** Podium (role-based conferences): offer a place, or put the participant there directly with `force`. */
@@ -222,9 +266,15 @@ export class Sessions {
     const s = this.byConference.get(conferenceId);
     if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
     if (s.recording === state) return;
-    if (state === 'recording') await this.recordings.start(s);
-    else if (state === 'paused') await this.recordings.pause(s);
-    else await this.recordings.stop(s);
+    try {
+      if (state === 'recording') await this.recordings.start(s);
+      else if (state === 'paused') await this.recordings.pause(s);
+      else await this.recordings.stop(s);
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      // The recorder could not write its file (disk full, permissions): the seed's serviceUnavailable.
+      throw new DomainError('unavailable', `Recording of ${conferenceId} failed: ${(e as Error).message}`, { conference_id: conferenceId });
+    }
     s.recording = state;
     this.ctx.bus.emit('recording.changed', { conferenceId, streamId: s.streamId, state });
   }
@@ -303,6 +353,15 @@ export class Sessions {
     return p;
   }
 
+  private async remove(s: LiveSession, p: LiveParticipant, reason: string): Promise<LiveParticipant> {
+    s.participants.delete(p.id);
+    const at = this.ctx.now();
+    if (p.state === 'connected') await this.history.left(s.streamId, p.callId, at, reason === 'kicked' ? 2 : 1);
+    if (p.userId) this.presence.setInConference(p.userId, null);
+    this.ctx.bus.emit('participant.left', { conferenceId: s.conferenceId, streamId: s.streamId, participant: p, reason });
+    return p;
+  }
+
   private async end(s: LiveSession, termReason: number): Promise<void> {
     if (s.recording !== 'stopped') {
       await this.recordings.stop(s);
@@ -319,4 +378,20 @@ export class Sessions {
     await this.history.ended(s.streamId, this.ctx.now(), termReason);
     this.ctx.bus.emit('session.ended', { conferenceId: s.conferenceId, streamId: s.streamId, termReason });
   }
+}
+
+/** The instance part of a participant's id: tells two connections of one user apart (TrueConf `id/instance`). */
+export function instanceOf(p: LiveParticipant): string {
+  return p.id.slice(0, 8).toLowerCase();
+}
+
+/** `login@server/instance`: the participant id the TrueConf session API shows and accepts. */
+export function instanceIdOf(p: LiveParticipant): string {
+  return `${p.callId}/${instanceOf(p)}`;
+}
+
+function ordered(s: LiveSession): LiveParticipant[] {
+  // Joining order; participants still being called (joinIndex 0) come last, in the order they were called.
+  const key = (p: LiveParticipant) => p.joinIndex || Number.MAX_SAFE_INTEGER;
+  return [...s.participants.values()].sort((a, b) => key(a) - key(b));
 }

@@ -65,6 +65,7 @@ export function fromDomain(e: DomainError): RestError {
       return new RestError(404, { reason, message: msg(id) });
     }
     case 'invalid':
+      if (p.missing) return missingField(String(p.field ?? ''));
       return invalidParameter(String(p.field ?? ''), e.message);
     case 'forbidden':
       return forbidden();

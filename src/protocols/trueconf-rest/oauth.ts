@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import { RateLimiter } from '../../http/rate-limit.js';
 import { RestError, envelope } from './errors.js';
 import { toRestError } from './plugin.js';
-import type { IssuedTokens } from '../../engine/auth/oauth.js';
+import { redirectUriProblem, type IssuedTokens } from '../../engine/auth/oauth.js';
 
 const invalidRequest = (detail?: string) =>
   new RestError(400, { reason: 'invalidRequest', message: 'Invalid request.', ...(detail ? { locationType: 'parameter' as const, location: detail } : {}) });
@@ -50,7 +50,8 @@ export async function trueconfOAuth(app: FastifyInstance, opts: { engine: Engine
 
   await app.register(async (scope) => {
     scope.setErrorHandler((err, req, reply) => {
-      const re = toRestError(err);
+      // The seed's token endpoint knows three reasons; a bad field (such as a scope outside the grant) is invalidRequest.
+      const re = err instanceof DomainError && err.code === 'invalid' ? invalidRequest(String(err.params.field ?? '') || undefined) : toRestError(err);
       if (re.status >= 500) req.log.error({ err }, 'token endpoint failed');
       return reply.code(re.status).send(re.body());
     });
@@ -81,9 +82,10 @@ export async function trueconfOAuth(app: FastifyInstance, opts: { engine: Engine
       let clientId = str(b.client_id), clientSecret = str(b.client_secret);
       const auth = req.headers.authorization;
       if (auth && /^basic\s+/i.test(auth)) {
-        const [id, secret] = Buffer.from(auth.replace(/^basic\s+/i, ''), 'base64').toString('utf8').split(':');
-        clientId ??= decodeURIComponent(id ?? '');
-        clientSecret ??= decodeURIComponent(secret ?? '');
+        const basic = parseBasic(auth);
+        if (!basic) throw invalidRequest('authorization');
+        clientId ??= basic.id;
+        clientSecret ??= basic.secret;
       }
       const scopes = str(b.scope)?.split(/\s+/).filter(Boolean);
       let issued: IssuedTokens;
@@ -93,7 +95,7 @@ export async function trueconfOAuth(app: FastifyInstance, opts: { engine: Engine
           if (!clientId) throw invalidRequest('client_id');
           if (!username) throw invalidRequest('username');
           if (!password) throw invalidRequest('password');
-          issued = await engine.oauth.password(clientId, username, password, scopes);
+          issued = await engine.oauth.password(clientId, username, password, scopes, clientSecret);
           break;
         }
         case 'client_credentials':
@@ -104,7 +106,7 @@ export async function trueconfOAuth(app: FastifyInstance, opts: { engine: Engine
         case 'refresh_token': {
           const rt = str(b.refresh_token);
           if (!rt) throw invalidRequest('refresh_token');
-          issued = await engine.oauth.refresh(rt, clientId);
+          issued = await engine.oauth.refresh(rt, clientId, clientSecret);
           break;
         }
         case 'authorization_code': {
@@ -122,28 +124,55 @@ export async function trueconfOAuth(app: FastifyInstance, opts: { engine: Engine
 
     // Authorization step of the authorization_code grant: a minimal sign-in page.
     scope.get('/oauth2/v1/authorize', { schema: { hide: true } }, async (req, reply) => {
-      const q = req.query as Record<string, string>;
+      const q = fields(req.query);
       const problem = await checkAuthorizeRequest(engine, opts.config, q);
-      if (problem) return reply.code(400).type('text/html; charset=utf-8').send(signInPage(q, problem));
-      return reply.type('text/html; charset=utf-8').header('x-frame-options', 'DENY').send(signInPage(q));
+      if (problem) return page(reply, 400, signInPage(q, problem));
+      return page(reply, 200, signInPage(q));
     });
 
     scope.post('/oauth2/v1/authorize', { schema: { hide: true } }, async (req, reply) => {
-      const q = (req.body ?? {}) as Record<string, string>;
-      if (!limiter.take(req.ip)) return reply.code(429).type('text/html; charset=utf-8').send(signInPage(q, 'Too many attempts; try again later.'));
+      const q = fields(req.body);
+      if (!limiter.take(req.ip)) return page(reply, 429, signInPage(q, 'Too many attempts; try again later.'));
       const problem = await checkAuthorizeRequest(engine, opts.config, q);
-      if (problem) return reply.code(400).type('text/html; charset=utf-8').send(signInPage(q, problem));
-      const user = await engine.users.authenticate(String(q.username ?? ''), String(q.password ?? ''));
-      if (!user) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(q, 'Invalid credentials.'));
+      if (problem) return page(reply, 400, signInPage(q, problem));
+      const user = await engine.users.authenticate(q.username ?? '', q.password ?? '');
+      if (!user) return page(reply, 401, signInPage(q, 'Invalid credentials.'));
       try {
         const code = await engine.oauth.createCode(q.client_id, user, q.redirect_uri || null, q.scope?.split(/\s+/).filter(Boolean));
         return redirectWithCode(reply, q, code);
       } catch (e) {
         const msg = e instanceof DomainError ? toRestError(e).detail.message : 'Invalid request.';
-        return reply.code(400).type('text/html; charset=utf-8').send(signInPage(q, msg));
+        return page(reply, 400, signInPage(q, msg));
       }
     });
   });
+}
+
+/** Every sign-in page answer: never framed (clickjacking) and never cached (it may echo a login). */
+function page(reply: FastifyReply, status: number, html: string) {
+  return reply.code(status).type('text/html; charset=utf-8').header('x-frame-options', 'DENY')
+    .header('content-security-policy', "frame-ancestors 'none'").header('cache-control', 'no-store').send(html);
+}
+
+/** The string fields of a query or form; repeated or non-string values are dropped, never trusted. */
+function fields(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1); undefined when malformed. */
+function parseBasic(header: string): { id: string; secret: string } | undefined {
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkAuthorizeRequest(engine: Engine, config: Config, q: Record<string, string>): Promise<string | undefined> {
@@ -162,6 +191,8 @@ async function checkAuthorizeRequest(engine: Engine, config: Config, q: Record<s
   const client = await engine.oauth.findClient(q.client_id);
   if (!client) return 'Unknown client_id.';
   if (!q.redirect_uri) return 'redirect_uri is required.';
+  const problem = redirectUriProblem(q.redirect_uri);
+  if (problem) return problem;
   // Registered applications may only send the code to an address they registered (open-redirect guard).
   if (client.redirectUris.length && !client.redirectUris.includes(q.redirect_uri)) return 'redirect_uri is not registered for this client.';
   return undefined;

@@ -6,7 +6,7 @@ import { VERSIONS, atLeast, prefix, type Version } from './versions.js';
 import { RestError, envelope, fromDomain, forbidden } from './errors.js';
 import { allows } from './scopes.js';
 import { actorOf } from './auth.js';
-import type { RouteSpec } from './route.js';
+import { NOBODY, type RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
 
 /** Maps anything thrown in a TrueConf route to the seed's error envelope. Never leaks internals. */
@@ -46,8 +46,10 @@ function register(app: FastifyInstance, engine: Engine, config: Config, version:
       ...(spec.query ? { querystring: spec.query } : {}),
       ...(spec.body ? { body: spec.body } : {}),
     },
-    // Authentication runs before validation so that a caller without a token learns nothing about the route.
-    preValidation: async (req) => {
+    // Authentication runs first, before the body is even read or validated: a caller without a token learns
+    // nothing about the route and cannot make the server parse large bodies.
+    onRequest: async (req) => {
+      if (spec.public) { (req as unknown as { actor: typeof NOBODY }).actor = NOBODY; return; }
       const actor = await actorOf(engine, req);
       if (!allows(perm, actor.scopes)) throw forbidden(403);
       (req as unknown as { actor: typeof actor }).actor = actor;

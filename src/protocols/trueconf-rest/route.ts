@@ -34,9 +34,14 @@ export interface RouteSpec {
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
+  /** Served without a token (avatar pictures, which browsers load in `<img>`); `ctx.actor` is then NOBODY. */
+  public?: boolean;
   /** Returns the JSON body (status 200) or undefined when the handler answered through `reply` itself. */
   handler(ctx: RestContext): Promise<unknown>;
 }
+
+/** The caller of a public route: a user that owns nothing and operates nothing, so authorize() refuses it all. */
+export const NOBODY: Actor = { kind: 'user', userId: '' };
 
 export function route(spec: RouteSpec): RouteSpec {
   return spec;

@@ -35,5 +35,10 @@ export function dataTime(ms: number | null | undefined, offsetMinutes = 0): Data
 export function parseLogDate(s: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ +T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(s.trim());
   if (!m) return undefined;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  // Date.UTC rolls 2018-02-30 over into March: a date that does not round-trip does not exist.
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return undefined;
+  return ms;
 }

@@ -2,6 +2,7 @@ import type { User } from '../../../engine/directory/users.js';
 import type { Engine } from '../../../engine/engine.js';
 import { minor, type Version } from '../versions.js';
 import { STATUS } from './common.js';
+import { groupMini } from './group.js';
 
 export interface GroupMini {
   id: string;
@@ -25,9 +26,8 @@ export async function userExtras(engine: Engine, userIds: string[]): Promise<Use
     .select(['group_members.user_id', 'groups.id', 'groups.display_name', 'groups.rights'])
     .where('group_members.user_id', 'in', ids).orderBy('groups.display_name').execute();
   for (const r of rows) {
-    const rights = (JSON.parse(r.rights) as string[]).filter((x) => x === 'operator_rights');
     const list = groups.get(r.user_id) ?? [];
-    list.push({ id: r.id, display_name: r.display_name, rights });
+    list.push(groupMini({ id: r.id, displayName: r.display_name, rights: JSON.parse(r.rights) as string[] }));
     groups.set(r.user_id, list);
   }
   const av = await db.selectFrom('avatars').select('user_id').where('user_id', 'in', ids).execute();

@@ -1,0 +1,177 @@
+// REST benchmark: Parley in a child process, a mixed TrueConf REST workload from autocannon in this one.
+//
+//   npm run bench:rest -- [--rate 2000] [--duration 20] [--max-duration 15] [--warmup 5] [--each]
+//                         [--cpu-prof] [--out FILE] [--users 10000] [--conferences 1000] [--keep]
+//
+// See bench/README.md for the scenarios and how to read the output.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon, { type Result } from 'autocannon';
+import type { ReadyMessage } from './server.js';
+import { SCENARIOS, picker, served, type Scenario, type Tally } from './workload.js';
+import { machine, watch } from './proc.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const { values: a } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '2000' }, duration: { type: 'string', default: '20' },
+    'max-duration': { type: 'string', default: '15' }, warmup: { type: 'string', default: '5' },
+    each: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, keep: { type: 'boolean' },
+    users: { type: 'string', default: '10000' }, conferences: { type: 'string', default: '1000' },
+    connections: { type: 'string', default: '50' }, 'sql-stats': { type: 'boolean' },
+  },
+});
+const RATE = Number(a.rate), DURATION = Number(a.duration), MAX_DURATION = Number(a['max-duration']);
+const WARMUP = Number(a.warmup), MAX_CONNECTIONS = Number(a.connections);
+
+interface PhaseResult {
+  name: string;
+  target: string;
+  rps: number;
+  p50: number; p90: number; p99: number; max: number;
+  requests: number; errors: number; timeouts: number; non2xx: number;
+  server: ReturnType<ReturnType<typeof watch>>;
+  eventLoopDelay?: { p50: number; p99: number; max: number };
+  tally: Tally;
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
+  const prof = a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(HERE, '..', 'results', 'profiles')}`] : [];
+  const child = fork(join(HERE, 'server.ts'), [], {
+    execArgv: ['--import', 'tsx', ...prof],
+    env: { ...process.env, ...(a['sql-stats'] ? { BENCH_SQL_STATS: '1' } : {}), BENCH_DATA_DIR: dataDir, BENCH_USERS: a.users, BENCH_CONFERENCES: a.conferences },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((res, rej) => {
+    child.once('exit', (code) => rej(new Error(`server exited with ${code} before it was ready`)));
+    child.on('message', (m: { type: string }) => { if (m.type === 'ready') res({ child, ready: m as ReadyMessage }); });
+  });
+}
+
+function ask<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((res) => {
+    const on = (m: { type: string }) => { if (m.type === type) { child.off('message', on); res(m as T); } };
+    child.on('message', on);
+    child.send({ type });
+  });
+}
+
+function cannon(opts: Parameters<typeof autocannon>[0]): Promise<Result> {
+  return new Promise((res, rej) => autocannon(opts, (err, r) => (err ? rej(err) : res(r))));
+}
+
+const ms = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * One phase. autocannon's rate limit gives each connection a per-second budget that it spends back to back, which
+ * would turn a fixed rate into one burst per second; the rate is therefore split over `slices` instances started
+ * at even offsets within the first second. `rate` 0 = as fast as the server answers, over MAX_CONNECTIONS.
+ */
+async function phase(name: string, url: string, child: ChildProcess, scenarios: Scenario[], rate: number, seconds: number,
+  ctx: { token: string; users: number; conferences: number }): Promise<PhaseResult> {
+  const tally: Tally = new Map();
+  const pick = picker(scenarios, { ...ctx, tally });
+  const requests = [{ setupRequest: pick.setupRequest, onResponse: pick.onResponse }];
+  await ask(child, 'stats'); // resets the server's event-loop histogram
+  const stop = watch(child.pid!);
+  let results: Result[];
+  if (rate > 0) {
+    const slices = Math.max(1, Math.min(20, Math.floor(rate / 20)));
+    const perSlice = Math.floor(rate / slices);
+    const connections = Math.max(1, Math.ceil(perSlice / 10)); // ≤ 10 requests per connection per second
+    results = await Promise.all(Array.from({ length: slices }, (_, i) => new Promise<Result>((res, rej) => {
+      setTimeout(() => cannon({
+        url, connections, overallRate: perSlice + (i < rate % slices ? 1 : 0), duration: seconds, requests,
+        ignoreCoordinatedOmission: true, skipAggregateResult: true,
+      }).then(res, rej), (1000 * i) / slices);
+    })));
+  } else {
+    results = [await cannon({ url, connections: MAX_CONNECTIONS, duration: seconds, requests, skipAggregateResult: true })];
+  }
+  const server = stop();
+  const eventLoopDelay = (await ask<{ eventLoopDelay: PhaseResult['eventLoopDelay'] }>(child, 'stats')).eventLoopDelay;
+  const r = autocannon.aggregateResult(results, { url, connections: MAX_CONNECTIONS, duration: seconds });
+  const done = r['2xx'] + r.non2xx;
+  return {
+    name, target: rate > 0 ? `${rate} req/s` : `max (${MAX_CONNECTIONS} connections)`,
+    rps: Math.round(done / seconds), p50: ms(r.latency.p50), p90: ms(r.latency.p90), p99: ms(r.latency.p99), max: ms(r.latency.max),
+    requests: done, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, server, eventLoopDelay, tally,
+  };
+}
+
+function report(m: ReturnType<typeof machine>, ready: ReadyMessage, active: Scenario[], skipped: Scenario[], phases: PhaseResult[], solo: PhaseResult[]): string {
+  const L: string[] = [];
+  L.push(`### Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, '');
+  L.push(`Machine: ${m.nproc} CPUs (${m.cpuModel}), memory ${m.memory}, ${m.kernel}, Node ${m.node}. ` +
+    'The load generator runs on the same machine and shares its CPUs with the server.', '');
+  L.push(`Data: ${ready.users} users (store insert, ${ready.populateMs.users} ms), ${ready.conferences} conferences ` +
+    `(engine create, ${ready.populateMs.conferences} ms).`, '');
+  const total = active.reduce((n, s) => n + s.weight, 0);
+  L.push('| Scenario | Weight |', '|---|---|');
+  for (const s of active) L.push(`| ${s.name} | ${Math.round((1000 * s.weight) / total) / 10} % |`);
+  for (const s of skipped) L.push(`| ${s.name} | not served yet, skipped |`);
+  L.push('', '| Phase | Target | Achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Timeouts | Non-2xx | Server CPU | Load-gen CPU | Other CPU | Server RSS peak | Event-loop delay p99 / max |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const p of [...phases, ...solo]) {
+    L.push(`| ${p.name} | ${p.target} | ${p.rps} | ${p.p50} | ${p.p90} | ${p.p99} | ${p.max} | ${p.errors} | ${p.timeouts} | ${p.non2xx} | ` +
+      `${p.server.serverCpuPct} % | ${p.server.loadgenCpuPct} % | ${p.server.otherCpuPct} % | ${p.server.rssPeakMiB} MiB | ` +
+      `${p.eventLoopDelay ? `${p.eventLoopDelay.p99} / ${p.eventLoopDelay.max} ms` : '-'} |`);
+  }
+  const bad = phases.flatMap((p) => [...p.tally].flatMap(([k, by]) => [...by].filter(([st]) => st >= 300).map(([st, n]) => `${p.name}: ${k} → ${st} ×${n}`)));
+  if (bad.length) L.push('', 'Non-2xx by scenario:', ...bad.map((b) => `- ${b}`));
+  L.push('', 'CPU is a percentage of one core (200 % = both cores); "Other" is every other process on the machine. Latency percentiles have 1 ms resolution (autocannon).');
+  return L.join('\n');
+}
+
+async function main(): Promise<void> {
+  const m = machine();
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  const active = SCENARIOS.filter(served), skipped = SCENARIOS.filter((s) => !served(s));
+  if (!active.length) throw new Error('no scenario has a registered route');
+  console.error(`populating ${a.users} users and ${a.conferences} conferences in ${dataDir} ...`);
+  const { child, ready } = await startServer(dataDir);
+  child.removeAllListeners('exit');
+  const url = `http://127.0.0.1:${ready.port}`;
+  try {
+    const tok = await fetch(`${url}/oauth2/v1/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: ready.clientId, client_secret: ready.clientSecret }),
+    }).then((r) => r.json()) as { access_token: string };
+    const ctx = { token: tok.access_token, users: ready.users, conferences: ready.conferences };
+    if (skipped.length) console.error(`skipping (route not registered): ${skipped.map((s) => s.name).join('; ')}`);
+
+    const phases: PhaseResult[] = [];
+    console.error(`warm-up ${WARMUP} s at ${RATE} req/s ...`);
+    if (WARMUP > 0) await phase('warm-up', url, child, active, RATE, WARMUP, ctx);
+    console.error(`fixed rate ${DURATION} s at ${RATE} req/s ...`);
+    if (a['sql-stats']) await ask(child, 'sql-stats'); // drop what the warm-up counted
+    phases.push(await phase('mixed, fixed rate', url, child, active, RATE, DURATION, ctx));
+    if (a['sql-stats']) console.error('SQL by total time in the fixed-rate phase:', (await ask<{ top: unknown[] }>(child, 'sql-stats')).top);
+    console.error(`max throughput ${MAX_DURATION} s ...`);
+    phases.push(await phase('mixed, max throughput', url, child, active, 0, MAX_DURATION, ctx));
+    const solo: PhaseResult[] = [];
+    if (a.each) {
+      for (const s of active) {
+        console.error(`alone: ${s.name} at ${s.soloRate} req/s ...`);
+        solo.push(await phase(`alone: ${s.name}`, url, child, [s], s.soloRate, 5, ctx));
+      }
+    }
+    const text = report(m, ready, active, skipped, phases, solo);
+    console.log(text);
+    if (a.out) {
+      mkdirSync(dirname(resolve(a.out)), { recursive: true });
+      writeFileSync(resolve(a.out), text + '\n');
+    }
+  } finally {
+    child.send({ type: 'stop' });
+    await new Promise((res) => child.once('exit', res));
+    if (!a.keep) rmSync(dataDir, { recursive: true, force: true });
+    else console.error(`data kept in ${dataDir}`);
+  }
+}
+
+await main();
