@@ -25,20 +25,24 @@ export interface Ownership {
 }
 
 /**
- * Throws `forbidden` unless the actor holds `right`. For user-bound actors (a password-grant token or a user
- * acting directly) the object must be theirs, unless they are an operator.
+ * Throws `forbidden` unless the actor may use `right` on the target. Applications and system actors may do
+ * everything. A user-bound actor (a password-grant token, or a user acting directly) that is not an operator
+ * may act on what it owns; on objects without an owner (`target.owner` undefined) it may only read, since
+ * creating users, templates or presets is administration.
  */
-export function authorize(actor: Actor, _right: string, target: Ownership = {}, isOperator = false): void {
+export function authorize(actor: Actor, right: string, target: Ownership = {}, isOperator = false): void {
   switch (actor.kind) {
     case 'system':
       return;
     case 'client':
-      if (!actor.userId || isOperator) return;
-      if (target.owner !== undefined && target.owner !== actor.userId) throw forbidden();
-      return;
     case 'user':
-      if (isOperator) return;
-      if (target.owner !== undefined && target.owner === actor.userId) return;
+      if (actor.kind === 'client' && !actor.userId) return;
+      if (actor.operator || isOperator) return;
+      if (target.owner === undefined) {
+        if (right.endsWith(':read')) return;
+        throw forbidden();
+      }
+      if (target.owner === actor.userId) return;
       throw forbidden();
     case 'participant':
       if (actor.role === 'host') return;

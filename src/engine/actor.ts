@@ -5,13 +5,16 @@ export type Actor =
   /** The operator on the command line, or the server itself (schedules, timeouts). */
   | { kind: 'system'; name?: string }
   /** An OAuth access token: an application (client_credentials) or a user signed in through a client. */
-  | { kind: 'client'; clientId: string; scopes: ReadonlySet<string>; userId?: string; ip?: string }
+  | { kind: 'client'; clientId: string; scopes: ReadonlySet<string>; userId?: string; operator?: boolean; ip?: string }
   /** A signed-in user acting directly (bots, terminals, clients of the user's own). */
-  | { kind: 'user'; userId: string; ip?: string }
+  | { kind: 'user'; userId: string; operator?: boolean; ip?: string }
   /** A conference participant acting with the role its PIN or identity gave it. */
   | { kind: 'participant'; conferenceId: string; participantId: string; role: 'host' | 'guest'; userId?: string };
 
 export const SYSTEM: Actor = { kind: 'system' };
+
+// `operator` on user-bound actors: the user belongs to a group with operator_rights. Whoever resolves the actor
+// (an adapter, from a token or a connection) asks the engine (`engine.isOperator`) once per request.
 
 /** The name written to audit logs for an actor. */
 export function actorName(actor: Actor): string {

@@ -83,7 +83,12 @@ export class Engine {
     });
   }
 
-  /** Start-up housekeeping: close history left open by an unclean stop. */
+  /** Whether a user holds operator rights through one of their groups (user-bound actors carry the answer). */
+  isOperator(userId: string): Promise<boolean> {
+    return this.groups.userHasRight(userId, 'operator_rights');
+  }
+
+  /** Start-up housekeeping: close history left open by an unclean stop, drop expired tokens. */
   async start(): Promise<void> {
     await this.history.closeDangling(this.ctx.now());
     await this.oauth.purgeExpired();

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { invalid } from './errors.js';
 
 export interface PageRequest {
@@ -29,4 +30,12 @@ export function pageOf<T>(items: T[], total: number, req: PageRequest): Page<T> 
 /** Escapes LIKE wildcards so user-provided filter text matches literally. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Case-insensitive substring match, the same on SQLite and PostgreSQL: both sides lower-cased, and the escape
+ * character named (SQLite has no default LIKE escape, PostgreSQL's is the backslash).
+ */
+export function contains(column: string, text: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${likePattern(text.toLowerCase())} escape '\\'`;
 }

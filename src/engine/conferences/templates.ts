@@ -60,13 +60,14 @@ export class Templates {
   }
 
   async create(actor: Actor, input: { name?: string; object?: ConferenceInput }): Promise<ConferenceTemplate> {
-    authorize(actor, 'templates.conferences:write');
+    const creatorId = actor.kind === 'client' ? actor.userId ?? null : actor.kind === 'user' ? actor.userId : null;
+    // A user's template is theirs (creator_id); an application's belongs to nobody.
+    authorize(actor, 'templates.conferences:write', { owner: creatorId ?? undefined });
     if (input.name === undefined) throw missing('name');
     const object = await this.checkObject(input.object ?? {});
     const now = seconds(this.ctx.now());
     let id: string;
     do id = randomHex(8); while (await this.find(id));
-    const creatorId = actor.kind === 'client' ? actor.userId ?? null : actor.kind === 'user' ? actor.userId : null;
     const t: ConferenceTemplate = { id, name: input.name, object, createdAt: now, updatedAt: now, creatorId };
     await this.ctx.db.insertInto('templates').values({
       id, name: t.name, object: JSON.stringify(object), creator_id: creatorId, created_at: now, updated_at: now,
@@ -76,9 +77,9 @@ export class Templates {
   }
 
   async update(actor: Actor, id: string, input: { name?: string; object?: ConferenceInput }): Promise<ConferenceTemplate> {
-    authorize(actor, 'templates.conferences:write');
     const cur = await this.find(id);
     if (!cur) throw notFound('template', id);
+    authorize(actor, 'templates.conferences:write', { owner: cur.creatorId });
     // `object` is replaced whole: a template is a snapshot of settings, not a conference to patch.
     const next: ConferenceTemplate = {
       ...cur,
@@ -93,9 +94,9 @@ export class Templates {
   }
 
   async delete(actor: Actor, id: string): Promise<ConferenceTemplate> {
-    authorize(actor, 'templates.conferences:write');
     const cur = await this.find(id);
     if (!cur) throw notFound('template', id);
+    authorize(actor, 'templates.conferences:write', { owner: cur.creatorId });
     await this.ctx.db.deleteFrom('templates').where('id', '=', id).execute();
     await this.audit.event(actor, 'delete', 'conference_template', id, {});
     return cur;

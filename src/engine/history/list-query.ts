@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalid } from '../errors.js';
-import { checkPage, likePattern, type PageRequest } from '../paging.js';
+import { checkPage, type PageRequest } from '../paging.js';
+export { contains } from '../paging.js';
 
 /** Paging, sorting and the time window shared by every log list. Times are milliseconds since the epoch. */
 export interface ListQuery {
@@ -59,10 +60,3 @@ export function pageWindow<QB extends SelectQueryBuilder<any, any, any>>(q: QB, 
   return out.orderBy(sql.ref(tiebreak), dir).limit(p.page.size).offset((p.page.page - 1) * p.page.size) as QB;
 }
 
-/**
- * Case-insensitive substring match, the same on SQLite and PostgreSQL: both sides lower-cased, and the escape
- * character named (SQLite has no default LIKE escape, PostgreSQL's is the backslash).
- */
-export function contains(column: string, text: string): RawBuilder<boolean> {
-  return sql<boolean>`lower(${sql.ref(column)}) like ${likePattern(text.toLowerCase())} escape '\\'`;
-}

@@ -18,5 +18,6 @@ export async function actorOf(engine: Engine, req: FastifyRequest): Promise<Acto
   if (!token) throw forbidden(401);
   const grant = await engine.oauth.verify(token);
   if (!grant) throw forbidden(401);
-  return { kind: 'client', clientId: grant.clientId, scopes: new Set(grant.scopes), userId: grant.userId ?? undefined, ip: req.ip };
+  const operator = grant.userId ? await engine.isOperator(grant.userId) : false;
+  return { kind: 'client', clientId: grant.clientId, scopes: new Set(grant.scopes), userId: grant.userId ?? undefined, operator, ip: req.ip };
 }
