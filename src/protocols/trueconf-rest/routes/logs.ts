@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { route, type RestContext } from '../route.js';
 import { PageId, PageSize, Params, Query } from '../schemas.js';
 import { invalidParameter } from '../errors.js';
+import { sendRecording } from '../files.js';
 import { parseLogDate } from '../views/common.js';
 import type { RecordingFile, ListQuery } from '../../../engine/history/queries.js';
 import {
@@ -59,10 +60,7 @@ function flag(q: Q, k: string): boolean | undefined {
 }
 
 function sendFile(ctx: RestContext, f: RecordingFile): undefined {
-  ctx.reply.code(200)
-    .header('content-type', 'video/x-matroska')
-    .header('content-disposition', `attachment; filename="${f.recording.name}"`)
-    .send(f.stream);
+  sendRecording(ctx.reply, f.recording.name, f.stream);
   return undefined;
 }
 
