@@ -6,6 +6,7 @@ import { Engine } from './engine/engine.js';
 import { SYSTEM } from './engine/actor.js';
 import { ALL_SCOPES } from './engine/auth/oauth.js';
 import { DomainError } from './engine/errors.js';
+import { CONFERENCE_HELP, conferenceCommand } from './cli-conference.js';
 
 const HELP = `parley — self-hosted conferencing server
 
@@ -21,7 +22,7 @@ Commands:
   user list [--json]
   user passwd --login L --password P [--json]
                                          Set a user's password (revokes their tokens)
-
+${CONFERENCE_HELP}
 Admin commands work on the data directory whether or not the server runs.
 
 Configuration (environment variables; PARLEY_CONFIG may name a JSON file with the same keys in camelCase):
@@ -74,6 +75,8 @@ export async function main(argv: string[], out: Out = (s) => console.log(s), err
         return await oauthClient(config, sub, rest, out, err);
       case 'user':
         return await user(config, sub, rest, out, err);
+      case 'conference':
+        return await conferenceCommand((fn) => withEngine(config, fn), sub, rest, out, err);
       default:
         err(`Unknown command "${cmd}". Run "parley --help".`);
         return 2;

@@ -29,6 +29,12 @@ export interface Config {
   smtpUrl?: string;
   /** Sender address of outgoing mail; `parley@<server name>` by default. */
   smtpFrom?: string;
+  /** Lifetime of a Pexip client API token in seconds (`expires`); clients refresh at a third of it. */
+  pexipTokenTtl: number;
+  /** Milliseconds between SSE heartbeat comments on a Pexip event stream (keeps proxies from closing it). */
+  pexipHeartbeatMs: number;
+  /** How many recent events per conference a Pexip event stream can replay on reconnect (Last-Event-ID). */
+  pexipReplayEvents: number;
 }
 
 const ENV: Record<string, keyof Config> = {
@@ -47,9 +53,13 @@ const ENV: Record<string, keyof Config> = {
   PARLEY_TRUST_PROXY: 'trustProxy',
   PARLEY_SMTP_URL: 'smtpUrl',
   PARLEY_SMTP_FROM: 'smtpFrom',
+  PARLEY_PEXIP_TOKEN_TTL: 'pexipTokenTtl',
+  PARLEY_PEXIP_HEARTBEAT_MS: 'pexipHeartbeatMs',
+  PARLEY_PEXIP_REPLAY_EVENTS: 'pexipReplayEvents',
 };
 
-const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit']);
+const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit', 'pexipTokenTtl',
+  'pexipHeartbeatMs', 'pexipReplayEvents']);
 
 export function defaultConfig(): Config {
   return {
@@ -64,6 +74,9 @@ export function defaultConfig(): Config {
     tokenRateLimit: 120,
     logLevel: 'info',
     trustProxy: '',
+    pexipTokenTtl: 120,
+    pexipHeartbeatMs: 10_000,
+    pexipReplayEvents: 500,
   };
 }
 

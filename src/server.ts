@@ -12,6 +12,7 @@ import { installJsonParser } from './http/json.js';
 import { installMetrics } from './http/metrics.js';
 import { trueconfRest } from './protocols/trueconf-rest/plugin.js';
 import { trueconfOAuth } from './protocols/trueconf-rest/oauth.js';
+import { pexipClientApi } from './protocols/pexip/plugin.js';
 import { smtpMailer } from './mail/smtp.js';
 
 export interface Parley {
@@ -87,6 +88,7 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
 
   await app.register(trueconfOAuth, { engine, config });
   await app.register(trueconfRest, { engine, config });
+  await app.register(pexipClientApi, { engine, config });
 
   let closed = false;
   return {

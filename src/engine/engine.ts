@@ -11,6 +11,7 @@ import { Avatars } from './directory/avatars.js';
 import { OAuth } from './auth/oauth.js';
 import { Conferences } from './conferences/conferences.js';
 import { Sessions } from './sessions/sessions.js';
+import { LiveControls } from './sessions/controls.js';
 import { Recordings } from './recordings/recordings.js';
 import { Logs } from './history/queries.js';
 import { Templates } from './conferences/templates.js';
@@ -47,6 +48,8 @@ export class Engine {
   readonly conferences: Conferences;
   readonly recordings: Recordings;
   readonly sessions: Sessions;
+  /** Joins by alias/PIN and the host controls of live conferences (lock, mute, waiting room, transfer...). */
+  readonly controls: LiveControls;
   /** Read side of every log (calls, recordings, events, settings, messages). */
   readonly logs: Logs;
   readonly templates: Templates;
@@ -73,6 +76,7 @@ export class Engine {
     this.mailer = opts.mailer;
     this.notifier = new ConferenceNotifier(this.ctx, this.conferences, this.users, opts.mailer, opts.publicUrl ?? `https://${opts.serverName}`);
     this.sessions = new Sessions(this.ctx, this.conferences, this.users, this.presence, this.history, this.recordings);
+    this.controls = new LiveControls(this.ctx, this.sessions, this.conferences, this.users);
     this.logs = new Logs(this.ctx, this.recordings);
     // A deleted or disabled user, or one whose password changed, loses live connections and issued tokens.
     this.bus.on('user.deleted', ({ userId }) => { this.presence.dropAll(userId); });

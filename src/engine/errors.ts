@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'join_options_multicast'
   | 'invalid_credentials'
   | 'user_disabled'
-  | 'unavailable';
+  | 'unavailable'
+  /** Joining needs a (different) PIN; params host_pin/guest_pin are 'required' | 'none'. */
+  | 'pin_required';
 
 export type Entity =
   | 'user' | 'group' | 'contact' | 'conference' | 'template' | 'preset' | 'session' | 'participant'

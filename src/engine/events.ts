@@ -29,6 +29,22 @@ export interface DomainEvents {
   'podium.offered': { conferenceId: string; streamId: string; participantId: string };
   'recording.changed': { conferenceId: string; streamId: string; state: 'recording' | 'paused' | 'stopped' };
   'conference.notify': { conferenceId: string; recipients: string[] };
+  /** A newcomer is held in the waiting room of a locked conference (state 'waiting'); admitting emits participant.joined. */
+  'participant.waiting': { conferenceId: string; streamId: string; participant: LiveParticipant };
+  /** A chat message to the whole conference from a participant (type text/plain or application/json). */
+  'conference.message': { conferenceId: string; streamId: string; from: LiveParticipant; type: string; payload: string };
+  /** DTMF digits sent to a participant (no media yet: only listeners see them). */
+  'participant.dtmf': { conferenceId: string; streamId: string; participantId: string; digits: string };
+  /**
+   * A host moved a participant to another conference with a role; participant.left (reason 'transferred')
+   * follows. Adapters give the client what it needs to rejoin there (Pexip: a one-time token and `refer`).
+   */
+  'participant.transferred': {
+    conferenceId: string; streamId: string; participant: LiveParticipant;
+    targetConferenceId: string; targetAlias: string; role: 'host' | 'guest';
+  };
+  /** The requested or produced layout of a session changed (session.layout). */
+  'session.layout': { conferenceId: string; streamId: string };
 }
 
 export type EventName = keyof DomainEvents;
@@ -49,5 +65,11 @@ export class EventBus {
   on<K extends EventName>(name: K, fn: (payload: DomainEvents[K]) => void): () => void {
     this.ee.on(name, fn as (p: unknown) => void);
     return () => this.ee.off(name, fn as (p: unknown) => void);
+  }
+
+  /** Listeners of one event, or of all events (leak checks in tests and metrics). */
+  listenerCount(name?: EventName): number {
+    if (name) return this.ee.listenerCount(name);
+    return this.ee.eventNames().reduce((n, e) => n + this.ee.listenerCount(e), 0);
   }
 }

@@ -23,6 +23,18 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/** Per store: reads SQLite's `PRAGMA data_version` through one prepared statement (about a microsecond). */
+const versions = new WeakMap<Db, () => number>();
+
+/**
+ * A number that changes whenever another connection (another process: the admin CLI, a second server on the same
+ * file) committed to the store since this connection last looked; this connection's own commits leave it alone.
+ * In-memory caches compare it to drop what another process may have changed. 0 for a store not opened here.
+ */
+export function dataVersion(db: Db): number {
+  return versions.get(db)?.() ?? 0;
+}
+
 export interface Store {
   db: Db;
   path: string;
@@ -40,6 +52,8 @@ export async function openStore(dataDir: string): Promise<Store> {
   // Admin CLI commands may write while the server runs: wait for the lock instead of failing.
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const version = sqlite.prepare('PRAGMA data_version').pluck();
+  versions.set(db, () => version.get() as number);
   const migrator = new Migrator({ db, provider: new StaticProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

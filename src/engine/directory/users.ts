@@ -6,6 +6,7 @@ import { DomainError, invalid, notFound } from '../errors.js';
 import { hashPassword, verifyPassword } from '../security.js';
 import { checkPage, contains, pageOf, type Page } from '../paging.js';
 import type { UsersTable } from '../../store/schema.js';
+import { dataVersion } from '../../store/db.js';
 import { LOGIN_RE, loginOf } from './ids.js';
 import type { AuditLog } from '../history/audit.js';
 import type { Presence } from './presence.js';
@@ -62,7 +63,14 @@ const LIMITS: Array<[keyof UserInput, string, number, number]> = [
   ['homePhone', 'home_phone', 0, 50],
 ];
 
-function toUser(r: UsersTable): User {
+/** Every column a User is made of: reads never load the password hash. */
+const USER_COLUMNS = ['id', 'login_name', 'email', 'display_name', 'first_name', 'last_name', 'company', 'mobile_phone',
+  'work_phone', 'home_phone', 'is_active', 'created_at', 'updated_at'] as const;
+
+/** Users kept by the read-through cache; past this the cache starts over (a directory bigger than this is rare). */
+const CACHE_MAX = 100_000;
+
+function toUser(r: Omit<UsersTable, 'password_hash'>): User {
   return {
     id: r.id, loginName: r.login_name, email: r.email, displayName: r.display_name, firstName: r.first_name,
     lastName: r.last_name, company: r.company, mobilePhone: r.mobile_phone, workPhone: r.work_phone,
@@ -74,7 +82,61 @@ export class Users {
   /** 0 = unlimited. The seed's maxUsers error is a licence limit; Parley makes it an operator setting. */
   maxUsers = 0;
 
+  /**
+   * Users by id, read-through: user reads are the REST API's most frequent. This class is the only writer of the
+   * users table, and every write here drops the entry. Holds frozen objects; callers get copies.
+   */
+  private readonly cache = new Map<string, Readonly<User>>();
+  /**
+   * Bumped by every write. A read that began before a write finished may hold the old row: it is then not cached
+   * (reads and writes interleave at each await).
+   */
+  private generation = 0;
+  /** The store's data version when the cache was last checked: another process (the admin CLI) may write users. */
+  private seenVersion: number | undefined;
+
   constructor(private readonly ctx: EngineContext, private readonly audit: AuditLog, private readonly presence: Presence) {}
+
+  private remember(u: User, generation: number): Readonly<User> {
+    const frozen = Object.freeze(u);
+    if (generation !== this.generation) return frozen;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(u.id, frozen);
+    return frozen;
+  }
+
+  /** The cache, emptied first when another connection committed since the last look (as conferences/cache.ts). */
+  private fresh(): Map<string, Readonly<User>> {
+    const v = dataVersion(this.ctx.db);
+    if (v !== this.seenVersion) {
+      this.seenVersion = v;
+      this.generation++;
+      this.cache.clear();
+    }
+    return this.cache;
+  }
+
+  private forget(id: string): void {
+    this.generation++;
+    this.cache.delete(id);
+  }
+
+  /** The users of `ids` that exist (shared frozen objects: copy before handing out), from the cache or the store. */
+  private async load(ids: string[]): Promise<Map<string, Readonly<User>>> {
+    const out = new Map<string, Readonly<User>>();
+    const missing: string[] = [];
+    const cache = this.fresh();
+    for (const id of ids) {
+      const u = cache.get(id);
+      if (u) out.set(id, u);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const generation = this.generation;
+    const rows = await this.ctx.db.selectFrom('users').select(USER_COLUMNS).where('id', 'in', missing).execute();
+    for (const r of rows) out.set(r.id, this.remember(toUser(r), generation));
+    return out;
+  }
 
   /** Resolves `login` or `login@server` to the stored login, or undefined. */
   idOf(idOrCallId: string): string {
@@ -82,8 +144,15 @@ export class Users {
   }
 
   async find(idOrCallId: string): Promise<User | undefined> {
-    const row = await this.ctx.db.selectFrom('users').selectAll().where('id', '=', this.idOf(idOrCallId)).executeTakeFirst();
-    return row ? toUser(row) : undefined;
+    const id = this.idOf(idOrCallId);
+    let u = this.fresh().get(id);
+    if (!u) {
+      const generation = this.generation;
+      const row = await this.ctx.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      u = this.remember(toUser(row), generation);
+    }
+    return { ...u };
   }
 
   async get(idOrCallId: string): Promise<User> {
@@ -95,8 +164,12 @@ export class Users {
   async findMany(ids: string[]): Promise<Map<string, User>> {
     const out = new Map<string, User>();
     if (ids.length === 0) return out;
-    const rows = await this.ctx.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
-    for (const r of rows) out.set(r.id, toUser(r));
+    const unique = [...new Set(ids)];
+    const found = await this.load(unique);
+    for (const id of unique) {
+      const u = found.get(id);
+      if (u) out.set(id, { ...u });
+    }
     return out;
   }
 
@@ -118,9 +191,14 @@ export class Users {
     }
     const [{ n }] = await q.select((eb) => eb.fn.countAll<number>().as('n')).execute();
     // Page over the primary-key index alone, then fetch the 50 rows: OFFSET over whole rows cost 0.6 ms a page.
-    const ids = q.select('id').orderBy('id').limit(req.size).offset((req.page - 1) * req.size);
-    const rows = await this.ctx.db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id').execute();
-    return pageOf(rows.map(toUser), Number(n), req);
+    const ids = (await q.select('id').orderBy('id').limit(req.size).offset((req.page - 1) * req.size).execute()).map((r) => r.id);
+    const found = await this.load(ids);
+    const users: User[] = [];
+    for (const id of ids) {
+      const u = found.get(id);
+      if (u) users.push({ ...u });
+    }
+    return pageOf(users, Number(n), req);
   }
 
   async create(actor: Actor, input: UserInput): Promise<User> {
@@ -155,6 +233,7 @@ export class Users {
       created_at: t,
       updated_at: t,
     };
+    this.forget(id);
     await this.ctx.db.insertInto('users').values(row).execute();
     await this.audit.event(actor, 'create', 'user', id, { DisplayName: row.display_name });
     this.ctx.bus.emit('user.created', { userId: id });
@@ -177,7 +256,12 @@ export class Users {
     if (input.workPhone !== undefined) patch.work_phone = input.workPhone;
     if (input.homePhone !== undefined) patch.home_phone = input.homePhone;
     if (input.isActive !== undefined) patch.is_active = input.isActive ? 1 : 0;
-    await this.ctx.db.updateTable('users').set(patch).where('id', '=', user.id).execute();
+    this.forget(user.id);
+    try {
+      await this.ctx.db.updateTable('users').set(patch).where('id', '=', user.id).execute();
+    } finally {
+      this.forget(user.id);
+    }
     this.ctx.bus.emit('user.updated', { userId: user.id, credentialsChanged: input.password !== undefined || input.isActive === false });
     return this.get(user.id);
   }
@@ -185,6 +269,7 @@ export class Users {
   async delete(actor: Actor, idOrCallId: string): Promise<User> {
     const user = await this.get(idOrCallId);
     authorize(actor, 'users:write');
+    this.forget(user.id);
     await this.ctx.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('users').where('id', '=', user.id).execute();
       await tx.deleteFrom('group_members').where('user_id', '=', user.id).execute();
@@ -192,6 +277,7 @@ export class Users {
       await tx.deleteFrom('avatars').where('user_id', '=', user.id).execute();
       await tx.deleteFrom('oauth_tokens').where('user_id', '=', user.id).execute();
     });
+    this.forget(user.id);
     this.ctx.bus.emit('user.deleted', { userId: user.id });
     return user;
   }

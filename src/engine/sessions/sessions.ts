@@ -291,7 +291,8 @@ export class Sessions {
     for (const s of [...this.byConference.values()]) await this.end(s, TERM.restart);
   }
 
-  private async ring(actor: Actor, s: LiveSession, conf: ConferenceDef, ids: string[]): Promise<LiveParticipant[]> {
+  /** For the other session modules: rings directory users into the session (call.invited). */
+  async ring(actor: Actor, s: LiveSession, conf: ConferenceDef, ids: string[]): Promise<LiveParticipant[]> {
     const inviter = actor.kind === 'client' && !actor.userId
       ? callIdOf(conf.owner, this.ctx.serverName)
       : callIdOf(actorName(actor), this.ctx.serverName);
@@ -313,7 +314,8 @@ export class Sessions {
     return out;
   }
 
-  private newParticipant(s: LiveSession, conf: ConferenceDef, userId: string | null, displayName: string, via: string,
+  /** For the other session modules (join.ts, controls.ts): a new participant, not yet in the session. */
+  newParticipant(s: LiveSession, conf: ConferenceDef, userId: string | null, displayName: string, via: string,
     invitedAt: number | null): LiveParticipant {
     const isOwner = userId !== null && userId === conf.owner;
     return {
@@ -338,7 +340,8 @@ export class Sessions {
     };
   }
 
-  private async connect(s: LiveSession, p: LiveParticipant, via: string, appId = ''): Promise<LiveParticipant> {
+  /** For the other session modules: a participant enters (answers, or is admitted from the waiting room). */
+  async connect(s: LiveSession, p: LiveParticipant, via: string, appId = ''): Promise<LiveParticipant> {
     const now = this.ctx.now();
     p.state = 'connected';
     p.joinedAt = now;
@@ -353,7 +356,8 @@ export class Sessions {
     return p;
   }
 
-  private async remove(s: LiveSession, p: LiveParticipant, reason: string): Promise<LiveParticipant> {
+  /** For the other session modules: a participant leaves with a reason ('kicked', 'transferred', ...). */
+  async remove(s: LiveSession, p: LiveParticipant, reason: string): Promise<LiveParticipant> {
     s.participants.delete(p.id);
     const at = this.ctx.now();
     if (p.state === 'connected') await this.history.left(s.streamId, p.callId, at, reason === 'kicked' ? 2 : 1);

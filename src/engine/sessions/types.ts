@@ -27,6 +27,41 @@ export interface LiveParticipant {
   /** The interface the participant came through (trueconf, pexip, xivo, terminal, web...). */
   via: string;
   isOwner: boolean;
+  // Connection details the Pexip projection shows (engine-neutral names; set by sessions/join.ts).
+  /** Free tag a client attached when joining (Pexip call_tag). */
+  callTag?: string;
+  /** Name overlay text a host set; undefined = the display name. */
+  overlayText?: string;
+  /** Whether the participant may receive the presentation (hosts may deny it). Undefined = allowed. */
+  rxPresentation?: boolean;
+  /** Wants presentation shown inside its layout mix. */
+  presentationInMix?: boolean;
+  /** Signalling of the connection: 'api' for control-only clients. Undefined = unknown. */
+  protocol?: string;
+  /** The client software (User-Agent) and the address it calls from. */
+  vendor?: string;
+  uri?: string;
+  /** Whether the connection carries audio/video (false until media exists). */
+  hasMedia?: boolean;
+  audioOnly?: boolean;
+  /** 'out' for participants the conference called (dial, invitations), 'in' otherwise. */
+  direction?: 'in' | 'out';
+}
+
+/** Layout a host asked for (Pexip transform_layout) and the layout actually produced. */
+export interface SessionLayout {
+  /** The requested transforms as given (layout, host_layout, guest_layout, indicators, overlay text...). */
+  requested: Record<string, unknown>;
+  /** What the mixer produces: voice-switched '1:0' only until composed media exists. */
+  view: string;
+}
+
+/** Silent-video detection settings of a conference (Pexip silent_video_detection). */
+export interface SilentVideoConfig {
+  enable: boolean;
+  silent_after: number;
+  require_no_faces: boolean;
+  reactivate_after: number;
 }
 
 export interface LiveSession {
@@ -41,4 +76,8 @@ export interface LiveSession {
   locked: boolean;
   guestsMuted: boolean;
   nextJoinIndex: number;
+  /** Whether guests may unmute themselves while guests are muted (undefined = no). */
+  guestsCanUnmute?: boolean;
+  layout?: SessionLayout;
+  silentVideo?: SilentVideoConfig;
 }

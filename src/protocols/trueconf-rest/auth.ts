@@ -12,6 +12,9 @@ export function tokenOf(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** The scope set of each cached grant, built once (grants are cached by the engine and never edited). */
+const SCOPE_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** Resolves the calling application or user; 401 `forbidden` for a missing, unknown or expired token. */
 export async function actorOf(engine: Engine, req: FastifyRequest): Promise<Actor & { kind: 'client' }> {
   const token = tokenOf(req);
@@ -19,5 +22,7 @@ export async function actorOf(engine: Engine, req: FastifyRequest): Promise<Acto
   const grant = await engine.oauth.verify(token);
   if (!grant) throw forbidden(401);
   const operator = grant.userId ? await engine.isOperator(grant.userId) : false;
-  return { kind: 'client', clientId: grant.clientId, scopes: new Set(grant.scopes), userId: grant.userId ?? undefined, operator, ip: req.ip };
+  let scopes = SCOPE_SETS.get(grant.scopes);
+  if (!scopes) SCOPE_SETS.set(grant.scopes, (scopes = new Set(grant.scopes)));
+  return { kind: 'client', clientId: grant.clientId, scopes, userId: grant.userId ?? undefined, operator, ip: req.ip };
 }

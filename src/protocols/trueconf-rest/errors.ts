@@ -109,5 +109,8 @@ export function fromDomain(e: DomainError): RestError {
       return new RestError(403, { reason: 'userIsBanned', message: 'User is banned.' });
     case 'unavailable':
       return new RestError(503, { reason: 'serviceUnavailable', message: 'Service Unavailable' });
+    case 'pin_required':
+      // Joining by PIN is the Pexip face's; nothing on the TrueConf face raises it.
+      return forbidden();
   }
 }

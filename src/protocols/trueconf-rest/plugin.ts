@@ -6,7 +6,7 @@ import { VERSIONS, atLeast, prefix, type Version } from './versions.js';
 import { RestError, envelope, fromDomain, forbidden } from './errors.js';
 import { allows } from './scopes.js';
 import { actorOf } from './auth.js';
-import { NOBODY, type RouteSpec } from './route.js';
+import { NOBODY, RawJson, type RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
 
 /** Maps anything thrown in a TrueConf route to the seed's error envelope. Never leaks internals. */
@@ -63,6 +63,7 @@ function register(app: FastifyInstance, engine: Engine, config: Config, version:
       });
       if (reply.sent) return reply;
       if (out === undefined) return reply;
+      if (out instanceof RawJson) return reply.code(200).type('application/json; charset=utf-8').send(out.text);
       return reply.code(200).send(out);
     },
   });

@@ -43,6 +43,14 @@ export interface RouteSpec {
 /** The caller of a public route: a user that owns nothing and operates nothing, so authorize() refuses it all. */
 export const NOBODY: Actor = { kind: 'user', userId: '' };
 
+/**
+ * A handler result that is already JSON text (a cached rendering): sent as is with the JSON content type, the same
+ * bytes `JSON.stringify` of the equivalent object would give.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export function route(spec: RouteSpec): RouteSpec {
   return spec;
 }

@@ -1,11 +1,20 @@
 import { hasRight } from '../../engine/access.js';
 
+const TOKENS = new Map<string, string[]>();
+
+function tokenize(expr: string): string[] {
+  const tokens = expr.match(/\(|\)|\||&|[^\s()|&]+/g) ?? [];
+  TOKENS.set(expr, tokens);
+  return tokens;
+}
+
 /**
  * Evaluates a permission line of the seed (`users | (users:read & users:write)`, `any`) against granted scopes.
  * `|` binds looser than `&`; parentheses group.
  */
 export function allows(expr: string, granted: ReadonlySet<string>): boolean {
-  const tokens = expr.match(/\(|\)|\||&|[^\s()|&]+/g) ?? [];
+  // Every request evaluates its route's line: tokenise each line once.
+  const tokens = TOKENS.get(expr) ?? tokenize(expr);
   let i = 0;
   const or = (): boolean => {
     let v = and();

@@ -4,8 +4,11 @@ export type Version = (typeof VERSIONS)[number];
 
 /** Minor number of a version (`3` → 0, `3.10` → 10). */
 export function minor(v: Version): number {
-  return v === '3' ? 0 : Number(v.split('.')[1]);
+  return MINOR[v];
 }
+
+// Views ask for the minor many times per object (every user of a page): a table, not a string split each time.
+const MINOR = Object.fromEntries(VERSIONS.map((v) => [v, v === '3' ? 0 : Number(v.split('.')[1])])) as Record<Version, number>;
 
 export function atLeast(v: Version, since: Version): boolean {
   return minor(v) >= minor(since);

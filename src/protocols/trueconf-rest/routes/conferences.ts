@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { route, type RestContext } from '../route.js';
+import { RawJson, route, type RestContext } from '../route.js';
 import { Body, Nullable, PageId, PageSize, Params, Query, UrlType } from '../schemas.js';
-import { conferenceView, conferenceUrl } from '../views/conference.js';
+import { conferenceJson, conferenceView, conferenceUrl } from '../views/conference.js';
 import { calendarLinks, icsOf } from '../views/calendar.js';
 import { minor } from '../versions.js';
 import { DomainError } from '../../../engine/errors.js';
@@ -37,13 +37,19 @@ export const ConferenceFields = {
   join_options_enabled: Bool, join_options: Type.Array(Str),
   allow_guests_message: Bool, allow_guests_audio_video: Bool,
 };
+/**
+ * Parley extensions to the Conference object (docs/trueconf-rest.md): the Pexip face's conference aliases and host /
+ * guest PINs. Conferences only: aliases are unique, so templates do not carry them.
+ */
+export const ExtensionFields = { aliases: Type.Array(Str), host_pin: Nullable(Str), guest_pin: Nullable(Str) };
 const ACCEPTED = Object.keys(ConferenceFields);
+const WITH_EXTENSIONS = [...ACCEPTED, ...Object.keys(ExtensionFields)];
 
 /** Picks the TrueConf fields of a body; read-only ones (url, state, ...) and unknown keys are ignored. */
-export function conferenceInput(body: unknown): ConferenceInput {
+export function conferenceInput(body: unknown, extensions = false): ConferenceInput {
   const b = (body ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of ACCEPTED) if (b[k] !== undefined) out[k] = b[k];
+  for (const k of extensions ? WITH_EXTENSIONS : ACCEPTED) if (b[k] !== undefined) out[k] = b[k];
   return out as ConferenceInput;
 }
 
@@ -77,9 +83,9 @@ export const conferenceRoutes = [
   route({
     method: 'POST', path: '/conferences', since: '3', ...write, tags, summary: 'Create Conference',
     query: Query({ url_type: UrlType }),
-    body: Body({ ...ConferenceFields, template_id: Str }),
+    body: Body({ ...ConferenceFields, ...ExtensionFields, template_id: Str }),
     async handler(ctx) {
-      const input = conferenceInput(ctx.body);
+      const input = conferenceInput(ctx.body, true);
       const templateId = (ctx.body as Record<string, unknown> | undefined)?.template_id;
       if (minor(ctx.version) >= 1 && typeof templateId === 'string') input.template_id = templateId;
       return one(ctx, await ctx.engine.conferences.create(ctx.actor, input));
@@ -94,21 +100,26 @@ export const conferenceRoutes = [
     async handler(ctx) {
       const q = ctx.query as { page_id?: number; page_size?: number; owner?: string; state?: 'running' | 'stopped'; tag?: string };
       const page = await ctx.engine.conferences.list(ctx.actor, { owner: q.owner, state: q.state, tag: q.tag }, q.page_id, q.page_size);
-      return { cnt: page.total, next_page_id: page.next, conferences: page.items.map((d) => conferenceView(ctx, d)) };
+      // Cached renderings, joined: the same bytes as JSON.stringify of { cnt, next_page_id, conferences }.
+      const items = page.items.map((d) => conferenceJson(ctx, d));
+      return new RawJson(`{"cnt":${JSON.stringify(page.total)},"next_page_id":${JSON.stringify(page.next)},"conferences":[${items.join(',')}]}`);
     },
   }),
   route({
     method: 'GET', path: '/conferences/:conference_id', since: '3', ...read, tags, summary: 'Get Conference',
     params: byId, query: Query({ url_type: UrlType }),
-    handler: async (ctx) => one(ctx, await readable(ctx)),
+    handler: async (ctx) => {
+      const def = await ctx.engine.conferences.readShared(ctx.actor, ctx.params.conference_id);
+      return new RawJson(`{"conference":${conferenceJson(ctx, def as ConferenceDef)}}`);
+    },
   }),
   route({
     method: 'PUT', path: '/conferences/:conference_id', since: '3', ...write, tags, summary: 'Edit Conference',
     params: byId, query: Query({ url_type: UrlType }),
-    body: Body(ConferenceFields),
+    body: Body({ ...ConferenceFields, ...ExtensionFields }),
     async handler(ctx) {
       try {
-        return one(ctx, await ctx.engine.conferences.update(ctx.actor, ctx.params.conference_id, conferenceInput(ctx.body)));
+        return one(ctx, await ctx.engine.conferences.update(ctx.actor, ctx.params.conference_id, conferenceInput(ctx.body, true)));
       } catch (e) {
         // Before v3.4 a running conference could not be edited at all; the docs name the older error.
         if (e instanceof DomainError && e.code === 'conference_field_locked' && minor(ctx.version) < 4) {

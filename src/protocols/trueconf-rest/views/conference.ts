@@ -60,6 +60,7 @@ function maySeePin(actor: Actor, owner: string): boolean {
 
 function scheduleView(def: ConferenceDef, nowMs: number): Record<string, unknown> {
   const s = def.schedule;
+  // Keep in step with conferenceJson's cache key: only the weekly start depends on the clock.
   if (s.type === 1) return { type: 1, start_time: s.start_time ?? null, duration: s.duration ?? 3600 };
   if (s.type === 0) {
     // Weekly: start_time is the next start, computed (read-only in the seed).
@@ -105,6 +106,23 @@ const ADDED: Array<[number, string[]]> = [
  * has its own shape (invitations as ids, allow_guests_message / allow_guests_audio_video, no rights).
  */
 export function conferenceView(ctx: ViewContext, def: ConferenceDef): Record<string, unknown> {
+  return withExtensions(ctx, def, seedView(ctx, def));
+}
+
+/**
+ * Parley's extension fields (the Pexip face's alias and PINs), appended after the seed's fields and only when set,
+ * so a conference without them renders exactly the seed's object. PINs follow the seed's `pin` rule: shown to the
+ * owner and applications, null to others.
+ */
+function withExtensions(ctx: ViewContext, def: ConferenceDef, v: Record<string, unknown>): Record<string, unknown> {
+  if (def.aliases?.length) v.aliases = def.aliases;
+  const see = maySeePin(ctx.actor, def.owner);
+  if (def.host_pin) v.host_pin = see ? def.host_pin : null;
+  if (def.guest_pin) v.guest_pin = see ? def.guest_pin : null;
+  return v;
+}
+
+function seedView(ctx: ViewContext, def: ConferenceDef): Record<string, unknown> {
   const { engine, version, baseUrl } = ctx;
   const m = minor(version);
   const server = engine.ctx.serverName;
@@ -152,4 +170,29 @@ export function conferenceView(ctx: ViewContext, def: ConferenceDef): Record<str
     for (const f of fields) v[f] = f in computed ? computed[f] : stored[f];
   }
   return v;
+}
+
+/**
+ * Rendered JSON of conferenceView, cached per definition object. The engine replaces a definition object on every
+ * write and never mutates a cached one (Conferences.readShared / list), so a changed conference is a new key and its
+ * old renderings are dropped with it. Within one object the key holds everything else the view reads: the version,
+ * the base URL, whether the PINs are shown, the live session's fields and, for weekly schedules, the next start.
+ */
+const rendered = new WeakMap<ConferenceDef, Map<string, string>>();
+
+export function conferenceJson(ctx: ViewContext, def: ConferenceDef): string {
+  const session = ctx.engine.sessions.byConferenceId(def.id);
+  let key = `${ctx.version}|${ctx.baseUrl}|${(def.pin !== null || def.host_pin || def.guest_pin) && maySeePin(ctx.actor, def.owner) ? 1 : 0}`;
+  if (session) key += `|${session.streamId}|${session.recording}|${session.locked}`;
+  if (def.schedule.type === 0) key += `|${occurrence(def.schedule, ctx.engine.ctx.now())?.start ?? ''}`;
+  let byKey = rendered.get(def);
+  if (!byKey) rendered.set(def, (byKey = new Map()));
+  let json = byKey.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(conferenceView(ctx, def));
+    // Bounded: live sessions and weekly schedules make new keys over time.
+    if (byKey.size >= 32) byKey.clear();
+    byKey.set(key, json);
+  }
+  return json;
 }

@@ -1,0 +1,131 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, http, type TestServer } from '../../helpers/server.js';
+import { createConference, createUsers, runConference, stopConference } from '../../helpers/fixtures.js';
+
+// The hot reads are served from caches (users in the engine, rendered conference JSON in the REST face).
+// Every write must show at once on every read path, and the cached bytes must be what a fresh rendering gives.
+
+let t: TestServer;
+before(async () => {
+  t = await startServer();
+  await createUsers(t, 'alice', 'bob');
+});
+after(async () => { await t.close(); });
+
+const listed = async (path: string, key: string, id: string) => {
+  const r = await api(t, 'GET', path);
+  assert.equal(r.status, 200, r.text);
+  return (r.body[key] as Array<{ id: string }>).find((x) => x.id === id) as Record<string, unknown> | undefined;
+};
+
+test('a user edit, delete and re-create show at once in GET /users/{id} and GET /users', async () => {
+  assert.equal((await api(t, 'GET', '/users/bob')).body.user.display_name, 'Bob');
+  assert.equal((await listed('/users?page_size=200', 'users', 'bob'))?.display_name, 'Bob');
+  const put = await api(t, 'PUT', '/users/bob', { display_name: 'Robert', company: 'ACME' });
+  assert.equal(put.body.user.display_name, 'Robert');
+  const got = (await api(t, 'GET', '/users/bob')).body.user;
+  assert.equal(got.display_name, 'Robert');
+  assert.equal(got.company, 'ACME');
+  assert.equal((await listed('/users?page_size=200', 'users', 'bob'))?.display_name, 'Robert');
+  assert.equal((await api(t, 'DELETE', '/users/bob')).status, 200);
+  assert.equal((await api(t, 'GET', '/users/bob')).status, 404);
+  assert.equal(await listed('/users?page_size=200', 'users', 'bob'), undefined);
+  await createUsers(t, 'bob');
+  const again = (await api(t, 'GET', '/users/bob')).body.user;
+  assert.equal(again.display_name, 'Bob');
+  assert.equal(again.company, '');
+});
+
+test('a disabled user is shown disabled and cannot sign in (cached rows carry is_active)', async () => {
+  await createUsers(t, 'dave');
+  assert.equal((await api(t, 'GET', '/users/dave')).body.user.is_active, 1);
+  await api(t, 'PUT', '/users/dave', { is_active: 0 });
+  assert.equal((await api(t, 'GET', '/users/dave')).body.user.is_active, 0);
+  const login = await http(t.base, 'POST', '/oauth2/v1/token', { grant_type: 'password', username: 'dave', password: 'Dave-pass1', client_id: 'trueconf_server_users' });
+  assert.notEqual(login.status, 200);
+});
+
+test('engine user reads hand out copies: mutating one does not change the next read', async () => {
+  const u = await t.parley.engine.users.get('alice');
+  u.displayName = 'Mutated';
+  assert.equal((await t.parley.engine.users.get('alice')).displayName, 'Alice');
+  const many = await t.parley.engine.users.findMany(['alice']);
+  many.get('alice')!.company = 'Mutated';
+  assert.equal((await api(t, 'GET', '/users/alice')).body.user.company, '');
+});
+
+test('a conference edit shows at once in GET /conferences/{id} and the list, in every version', async () => {
+  await createConference(t, 'cache1', { description: 'before' });
+  for (const version of ['3', '3.4', '3.10']) {
+    const r = await api(t, 'GET', '/conferences/cache1', undefined, { version });
+    assert.equal(r.body.conference.description, 'before');
+  }
+  const put = await api(t, 'PUT', '/conferences/cache1', { topic: 'Renamed', description: 'after' });
+  assert.equal(put.status, 200, put.text);
+  for (const version of ['3', '3.4', '3.10']) {
+    const r = await api(t, 'GET', '/conferences/cache1', undefined, { version });
+    assert.equal(r.body.conference.topic, 'Renamed');
+    assert.equal(r.body.conference.description, 'after');
+    // A cached rendering is byte for byte what the PUT answered (same projection, same version).
+    if (version === '3.10') assert.equal(r.text, JSON.stringify({ conference: put.body.conference }));
+  }
+  assert.equal((await listed('/conferences?page_size=200', 'conferences', 'cache1'))?.topic, 'Renamed');
+  assert.equal((await api(t, 'DELETE', '/conferences/cache1')).status, 200);
+  assert.equal((await api(t, 'GET', '/conferences/cache1')).status, 404);
+  assert.equal(await listed('/conferences?page_size=200', 'conferences', 'cache1'), undefined);
+});
+
+test('invitation changes show in the conference (definition objects are replaced, never edited in place)', async () => {
+  await createConference(t, 'cache2');
+  const before = (await api(t, 'GET', '/conferences/cache2')).body.conference.invitations.map((i: { id: string }) => i.id);
+  assert.deepEqual(before, ['alice']);
+  await createUsers(t, 'erin');
+  const add = await api(t, 'POST', '/conferences/cache2/invitations', { id: 'erin@parley.test' });
+  assert.ok(add.status === 200, add.text);
+  const after = (await api(t, 'GET', '/conferences/cache2')).body.conference.invitations.map((i: { id: string }) => i.id);
+  assert.deepEqual(after, ['alice', 'erin']);
+  const inList = await listed('/conferences?page_size=200', 'conferences', 'cache2');
+  assert.deepEqual((inList?.invitations as Array<{ id: string }>).map((i) => i.id), ['alice', 'erin']);
+});
+
+test('running state and stream_id follow the live session in both reads', async () => {
+  await createConference(t, 'cache3');
+  assert.equal((await api(t, 'GET', '/conferences/cache3')).body.conference.state, 'stopped');
+  const streamId = await runConference(t, 'cache3');
+  const item = await listed('/conferences?page_size=200', 'conferences', 'cache3');
+  assert.equal(item?.state, 'running');
+  assert.equal(item?.stream_id, streamId);
+  await stopConference(t, 'cache3');
+  const got = (await api(t, 'GET', '/conferences/cache3')).body.conference;
+  assert.equal(got.state, 'stopped');
+  assert.equal(got.stream_id, null);
+  assert.equal((await listed('/conferences?page_size=200', 'conferences', 'cache3'))?.state, 'stopped');
+});
+
+test('the PIN is shown per caller even when the rendering is cached', async () => {
+  await createConference(t, 'cache4', { pin: '1234' });
+  assert.equal((await api(t, 'GET', '/conferences/cache4')).body.conference.pin, '1234');
+  const login = await http(t.base, 'POST', '/oauth2/v1/token', { grant_type: 'password', username: 'alice', password: 'Alice-pass1', client_id: 'trueconf_server_users' });
+  assert.equal(login.status, 200, login.text);
+  // alice owns it: she sees the PIN; the same cached definition rendered for bob (not the owner) hides it.
+  assert.equal((await api(t, 'GET', '/conferences/cache4', undefined, { token: login.body.access_token })).body.conference.pin, '1234');
+  await createConference(t, 'cache5', { pin: '5678', owner: 'bob@parley.test' });
+  const bobs = await api(t, 'GET', '/conferences/cache5', undefined, { token: login.body.access_token });
+  assert.notEqual(bobs.status, 200); // a user-bound caller sees only their own conferences
+  assert.equal((await api(t, 'GET', '/conferences/cache5')).body.conference.pin, '5678');
+});
+
+test('a user written by another process (the admin CLI) is re-read, not served stale from the cache', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  await createUsers(t, 'frank');
+  assert.equal((await api(t, 'GET', '/users/frank')).body.user.display_name, 'Frank');
+  const other = new Database(t.parley.store.path);
+  try {
+    other.prepare('UPDATE users SET display_name = ? WHERE id = ?').run('Franklin', 'frank');
+  } finally {
+    other.close();
+  }
+  assert.equal((await api(t, 'GET', '/users/frank')).body.user.display_name, 'Franklin');
+  assert.equal((await listed('/users?page_size=200', 'users', 'frank'))?.display_name, 'Franklin');
+});
