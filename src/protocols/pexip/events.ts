@@ -33,9 +33,10 @@ const MAX_BACKLOG_BYTES = 1 << 20;
 
 interface Entry {
   seq: number;
-  frame: string;
+  /** Encoded once per feed: a muteguests burst is 499 frames for each of 500 streams. */
+  frame: Buffer;
   /** A different frame for recipients without media (layout: API-only participants get no uuids). */
-  frameNoMedia?: string;
+  frameNoMedia?: Buffer;
   /** Not sent to this participant (a chat message is not echoed to its sender). */
   except?: string;
 }
@@ -48,7 +49,8 @@ function frame(event: string, id: string | null, data: unknown): string {
 /** One open SSE connection of one participant. */
 class Stream {
   private heartbeat: NodeJS.Timeout;
-  private pending = '';
+  /** Frames of the current burst; the same Buffer objects go to every stream (no per-stream encoding). */
+  private pending: Buffer[] = [];
   closed = false;
 
   constructor(readonly participantId: string, private readonly res: ServerResponse, heartbeatMs: number,
@@ -62,25 +64,34 @@ class Stream {
    * Frames of one burst (muteguests updates every guest) are coalesced and written once per turn of the event
    * loop: one syscall per stream instead of one per event.
    */
-  write(chunk: string): void {
+  write(chunk: string | Buffer): void {
     if (this.closed) return;
-    const first = this.pending === '';
-    this.pending += chunk;
+    const first = this.pending.length === 0;
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.pending.push(b);
     if (first) setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    if (this.closed || this.pending === '') return;
-    this.res.write(this.pending);
-    this.pending = '';
+    if (this.closed || this.pending.length === 0) return;
+    this.writeAll();
     if (this.res.writableLength > MAX_BACKLOG_BYTES) this.end();
+  }
+
+  /** Corked, so the burst leaves in one writev without copying the shared frames into one string. */
+  private writeAll(): void {
+    this.res.cork();
+    for (const b of this.pending) this.res.write(b);
+    this.res.uncork();
+    this.pending = [];
   }
 
   /** Ends the stream after a last frame (disconnect, refer). */
   end(last?: string): void {
     if (this.closed) return;
-    this.res.end(this.pending + (last ?? ''));
-    this.pending = '';
+    if (last !== undefined) this.pending.push(Buffer.from(last));
+    if (this.pending.length) this.writeAll();
+    this.res.end();
     this.finish();
   }
 
@@ -151,8 +162,8 @@ class Feed {
 
   private publish(event: string, data: unknown, opts: { except?: string; noMedia?: unknown } = {}): void {
     const seq = ++this.seq;
-    const entry: Entry = { seq, frame: frame(event, this.id(seq), data), except: opts.except };
-    if (opts.noMedia !== undefined) entry.frameNoMedia = frame(event, this.id(seq), opts.noMedia);
+    const entry: Entry = { seq, frame: Buffer.from(frame(event, this.id(seq), data)), except: opts.except };
+    if (opts.noMedia !== undefined) entry.frameNoMedia = Buffer.from(frame(event, this.id(seq), opts.noMedia));
     this.buffer.push(entry);
     if (this.buffer.length > this.replayEvents) this.buffer.shift();
     for (const st of this.streams) this.deliver(st, entry);
