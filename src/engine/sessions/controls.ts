@@ -6,6 +6,7 @@ import type { Conferences } from '../conferences/conferences.js';
 import type { EngineContext } from '../context.js';
 import type { Users } from '../directory/users.js';
 import { joinByAlias, roleForPin, type AliasJoinRequest } from './join.js';
+import { ConferenceLinks } from './links.js';
 import { TERM, type Sessions } from './sessions.js';
 import type { LiveParticipant, LiveSession, SilentVideoConfig } from './types.js';
 
@@ -29,12 +30,16 @@ interface Scope {
  * acts only inside its own conference and with the role it holds now, not the one it joined with.
  */
 export class LiveControls {
+  private readonly links: ConferenceLinks;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly sessions: Sessions,
     private readonly conferences: Conferences,
     private readonly users: Users,
-  ) {}
+  ) {
+    this.links = new ConferenceLinks(ctx, conferences, sessions);
+  }
 
   /** A client joins by alias with a PIN (see join.ts): the engine decides role and waiting room. */
   join(req: AliasJoinRequest): Promise<LiveParticipant> {
@@ -131,16 +136,17 @@ export class LiveControls {
 
   /**
    * Calls a Parley user (login or TrueConf ID) into the conference with a role: their connected clients ring
-   * (call.invited) and the participant shows as ringing until they answer. Other destinations are refused.
+   * (call.invited) and the participant shows as ringing until they answer. A conference of this server (id,
+   * alias or number) is linked instead (links.ts): the returned participant stands for it. Others are refused.
    */
-  async dial(actor: Actor, conferenceId: string, destination: string, role: 'host' | 'guest'): Promise<LiveParticipant> {
+  async dial(actor: Actor, conferenceId: string, destination: string, role: 'host' | 'guest',
+    names: { source?: string; remote?: string } = {}): Promise<LiveParticipant> {
     const { s } = this.host(actor, conferenceId);
     const dest = destination.replace(/^(sip|h323|mssip|tel):/i, '').trim();
     const user = dest ? await this.users.find(dest) : undefined;
     if (!user) {
-      if (dest && await this.conferences.resolve(dest)) {
-        throw new DomainError('invalid', 'Dialling a conference is not supported: conference links need media; transfer participants instead', { field: 'destination' });
-      }
+      const target = dest ? await this.conferences.resolve(dest) : undefined;
+      if (target) return this.links.link(s, target, { role, sourceName: names.source, remoteName: names.remote, destination: dest });
       throw new DomainError('not_found', `No Parley user ${destination} to call`, { id: destination, field: 'destination' }, 'user');
     }
     const p = await this.sessions.addParticipant(SYSTEM, s.conferenceId, user.id);

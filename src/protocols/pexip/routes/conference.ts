@@ -93,7 +93,8 @@ export function conferenceRoutes(app: FastifyInstance, deps: PexipDeps): void {
     const protocol = optString(body, 'protocol') ?? 'auto';
     if (!DIAL_PROTOCOLS.includes(protocol)) throw badRequest(`protocol must be one of ${DIAL_PROTOCOLS.join(', ')}`);
     if (protocol === 'rtmp') throw badRequest('RTMP dial-out (streaming) is not supported by Parley');
-    const p = await engine.controls.dial(actor, conf.id, destination, role);
+    const names = { source: optString(body, 'source_display_name'), remote: optString(body, 'remote_display_name') };
+    const p = await engine.controls.dial(actor, conf.id, destination, role, names);
     return [p.id];
   });
 
