@@ -35,6 +35,10 @@ export interface Config {
   pexipHeartbeatMs: number;
   /** How many recent events per conference a Pexip event stream can replay on reconnect (Last-Event-ID). */
   pexipReplayEvents: number;
+  /** A port of its own for the TrueConf Chatbot API (TrueConf's Bridge uses 4309); unset = main port only. */
+  botPort?: number;
+  /** Largest chat file upload in bytes (chatbot `uploadFile`, `getFileUploadLimits.maxSize`); 0 = unlimited. */
+  chatMaxFileSize: number;
 }
 
 const ENV: Record<string, keyof Config> = {
@@ -56,10 +60,12 @@ const ENV: Record<string, keyof Config> = {
   PARLEY_PEXIP_TOKEN_TTL: 'pexipTokenTtl',
   PARLEY_PEXIP_HEARTBEAT_MS: 'pexipHeartbeatMs',
   PARLEY_PEXIP_REPLAY_EVENTS: 'pexipReplayEvents',
+  PARLEY_BOT_PORT: 'botPort',
+  PARLEY_CHAT_MAX_FILE_SIZE: 'chatMaxFileSize',
 };
 
 const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit', 'pexipTokenTtl',
-  'pexipHeartbeatMs', 'pexipReplayEvents']);
+  'pexipHeartbeatMs', 'pexipReplayEvents', 'botPort', 'chatMaxFileSize']);
 
 export function defaultConfig(): Config {
   return {
@@ -77,6 +83,7 @@ export function defaultConfig(): Config {
     pexipTokenTtl: 120,
     pexipHeartbeatMs: 10_000,
     pexipReplayEvents: 500,
+    chatMaxFileSize: 100 * 1000 * 1000,
   };
 }
 

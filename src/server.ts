@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Ajv from 'ajv';
 import { trustProxyOption, type Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
@@ -14,6 +15,10 @@ import { trueconfRest } from './protocols/trueconf-rest/plugin.js';
 import { trueconfOAuth } from './protocols/trueconf-rest/oauth.js';
 import { pexipClientApi } from './protocols/pexip/plugin.js';
 import { smtpMailer } from './mail/smtp.js';
+import { handleProtocols, trueconfBot } from './protocols/trueconf-bot/plugin.js';
+import { createBotPortApp } from './protocols/trueconf-bot/port.js';
+import { BotJwt } from './protocols/trueconf-bot/jwt.js';
+import { BotHub } from './protocols/trueconf-bot/hub.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -22,6 +27,8 @@ export interface Parley {
   config: Config;
   /** Starts listening; resolves to the bound port. */
   listen(): Promise<number>;
+  /** The chatbot face's own port once listening (config botPort), else undefined. */
+  botPort(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -39,7 +46,8 @@ const coercingAjv = new Ajv.default({ coerceTypes: 'array', useDefaults: true, r
 export async function createServer(config: Config, opts: { logger?: boolean } = {}): Promise<Parley> {
   const store = await openStore(config.dataDir);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom || `parley@${config.serverName}`) : undefined;
-  const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir, mailer, publicUrl: config.publicUrl });
+  const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir, mailer, publicUrl: config.publicUrl,
+    chatFiles: { maxSize: config.chatMaxFileSize > 0 ? config.chatMaxFileSize : null } });
   engine.oauth.lifetimes.access = config.accessTokenTtl;
   engine.oauth.lifetimes.refresh = config.refreshTokenTtl;
   await engine.start();
@@ -70,6 +78,7 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
   // Forms are small (token requests, the sign-in page); never more than the operator's overall limit.
   await app.register(formbody, { bodyLimit: Math.min(64 * 1024, config.bodyLimit) });
   await app.register(multipart, { limits: { fileSize: config.bodyLimit, files: 1, fields: 20 } });
+  await app.register(websocket, { options: { handleProtocols } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Parley', description: 'TrueConf Server REST API v3.10 and more, served by Parley', version: '0.1.0' },
@@ -89,18 +98,31 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
   await app.register(trueconfOAuth, { engine, config });
   await app.register(trueconfRest, { engine, config });
   await app.register(pexipClientApi, { engine, config });
+  const botHub = new BotHub(engine, config.serverName, (err) => app.log.error({ err }, 'chatbot notification failed'));
+  const botDeps = { engine, config, jwt: new BotJwt(config.dataDir), hub: botHub, log: app.log };
+  await app.register(async (scope) => trueconfBot(scope, botDeps));
+  const botApp = config.botPort !== undefined ? await createBotPortApp(botDeps, config.bodyLimit) : undefined;
+  let botPort: number | undefined;
 
   let closed = false;
   return {
     app, engine, store, config,
     async listen() {
       await app.listen({ port: config.httpPort, host: config.host });
+      if (botApp) {
+        await botApp.listen({ port: config.botPort, host: config.host });
+        const a = botApp.server.address();
+        botPort = typeof a === 'object' && a ? a.port : config.botPort;
+      }
       const addr = app.server.address();
       return typeof addr === 'object' && addr ? addr.port : config.httpPort;
     },
+    botPort: () => botPort,
     async close() {
       if (closed) return;
       closed = true;
+      botHub.close();
+      await botApp?.close();
       await app.close();
       await engine.stop();
       await store.close();

@@ -18,6 +18,10 @@ import { Templates } from './conferences/templates.js';
 import { Presets } from './broadcast/presets.js';
 import { ConferenceNotifier } from './conferences/notify.js';
 import type { Mailer } from './mailer.js';
+import { Chats } from './chat/chats.js';
+import type { FilesOptions } from './chat/files.js';
+import { chatMessageSource } from './chat/log.js';
+import { ConferenceChats } from './chat/conference.js';
 
 export interface EngineOptions {
   db: Db;
@@ -28,6 +32,8 @@ export interface EngineOptions {
   mailer?: Mailer;
   /** Base of links put in e-mails (`https://<server name>` by default). */
   publicUrl?: string;
+  /** Chat file uploads: size limit and download token lifetime. */
+  chatFiles?: FilesOptions;
 }
 
 /**
@@ -55,6 +61,8 @@ export class Engine {
   readonly templates: Templates;
   readonly presets: Presets;
   readonly notifier: ConferenceNotifier;
+  /** Chats, messages and chat files (issue #5). */
+  readonly chats: Chats;
   private readonly mailer?: Mailer;
 
   constructor(opts: EngineOptions) {
@@ -78,6 +86,10 @@ export class Engine {
     this.sessions = new Sessions(this.ctx, this.conferences, this.users, this.presence, this.history, this.recordings);
     this.controls = new LiveControls(this.ctx, this.sessions, this.conferences, this.users);
     this.logs = new Logs(this.ctx, this.recordings);
+    this.chats = new Chats(this.ctx, this.users, opts.chatFiles);
+    // A conference has a chat: conference messages are stored there and members' texts reach the conference.
+    new ConferenceChats(this.ctx, this.chats.store, this.conferences, this.sessions).attach();
+    this.logs.messages.use(chatMessageSource(this.ctx));
     // A deleted or disabled user, or one whose password changed, loses live connections and issued tokens.
     this.bus.on('user.deleted', ({ userId }) => { this.presence.dropAll(userId); });
     // The delete already removed the rows; this drops cached grants at once.

@@ -27,11 +27,20 @@ export type ErrorCode =
   | 'user_disabled'
   | 'unavailable'
   /** Joining needs a (different) PIN; params host_pin/guest_pin are 'required' | 'none'. */
-  | 'pin_required';
+  | 'pin_required'
+  /** Chats: the acting (or named) user is not a participant of the chat. */
+  | 'not_participant'
+  /** Chats: the user is already a participant. */
+  | 'already_participant'
+  /** Files: over the upload size limit (params max_size). */
+  | 'file_too_large'
+  /** Files: the bytes have not been uploaded yet. */
+  | 'file_not_ready';
 
 export type Entity =
   | 'user' | 'group' | 'contact' | 'conference' | 'template' | 'preset' | 'session' | 'participant'
-  | 'record' | 'recording' | 'invitation' | 'call' | 'oauth_client';
+  | 'record' | 'recording' | 'invitation' | 'call' | 'oauth_client'
+  | 'chat' | 'message' | 'file' | 'upload';
 
 export class DomainError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PresenceStatus } from './directory/presence.js';
 import type { LiveParticipant } from './sessions/types.js';
+import type { ChatRole, Message } from './chat/types.js';
 
 /**
  * Every domain event the engine emits. Push channels (SSE, WebSocket notifications, terminal updates, CTI events)
@@ -45,6 +46,20 @@ export interface DomainEvents {
   };
   /** The requested or produced layout of a session changed (session.layout). */
   'session.layout': { conferenceId: string; streamId: string };
+  // Chats: `userIds` are the members to notify (for a removal, including the one who left or was removed);
+  // `by` is the acting user id (null = the server). Times in ms.
+  'chat.created': { chatId: string; userIds: string[]; by: string | null };
+  'chat.updated': { chatId: string; userIds: string[]; by: string | null; field: 'title' | 'avatar'; title: string | null; avatarFileId: string | null; timestamp: number };
+  'chat.removed': { chatId: string; userIds: string[]; by: string | null };
+  'chat.participant_added': { chatId: string; userIds: string[]; by: string | null; userId: string; role: ChatRole; timestamp: number };
+  'chat.participant_removed': { chatId: string; userIds: string[]; by: string | null; userId: string; timestamp: number };
+  'chat.participant_role_changed': { chatId: string; userIds: string[]; by: string | null; userId: string; role: ChatRole; timestamp: number };
+  'chat.history_cleared': { chatId: string; userIds: string[]; by: string; forAll: boolean };
+  /** A new message, system messages (content.kind 'system') included. */
+  'message.created': { chatId: string; userIds: string[]; message: Message; /** Set when it came from a conference.message. */ origin?: 'conference' };
+  'message.edited': { chatId: string; userIds: string[]; message: Message };
+  /** forAll false: only `userIds` = [the user who hid it]. */
+  'message.removed': { chatId: string; userIds: string[]; by: string; messageId: string; forAll: boolean };
 }
 
 export type EventName = keyof DomainEvents;

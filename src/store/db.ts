@@ -7,6 +7,7 @@ import { withStatementCache } from './statement-cache.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002logs from './migrations/002_log_indexes.js';
 import * as m003confOrder from './migrations/003_conference_order.js';
+import * as m004chat from './migrations/004_chat.js';
 
 export type Db = Kysely<Database>;
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
   '002_log_indexes': m002logs,
   '003_conference_order': m003confOrder,
+  '004_chat': m004chat,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -177,6 +177,76 @@ export interface CountersTable {
   value: number;
 }
 
+// Chats (migration 004). Chat and message times are Unix milliseconds (the chatbot wire needs ms precision).
+export interface ChatsTable {
+  id: string;
+  type: string;
+  title: string | null;
+  /** Unique key of a one-per-pair/one-per-user chat: `p2p:<a>|<b>` (sorted) or `fav:<user>`; null otherwise. */
+  unique_key: string | null;
+  conference_id: string | null;
+  avatar_file_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  last_seq: number;
+}
+
+export interface ChatParticipantsTable {
+  chat_id: string;
+  user_id: string;
+  role: string;
+  joined_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  chat_id: string;
+  seq: number;
+  author_id: string | null;
+  created_at: number;
+  edited_at: number | null;
+  reply_to_id: string | null;
+  kind: string;
+  /** JSON of the content (MessageContent without `kind`). */
+  content: string;
+  /** Plain text for search (the /logs/messages text filter). */
+  text: string;
+}
+
+/** Per member: read position and what they cleared or may not see (sequence numbers). */
+export interface ReadStateTable {
+  chat_id: string;
+  user_id: string;
+  read_seq: number;
+  /** Messages with seq <= this are hidden for the user (clear history for me, joined without history). */
+  hidden_seq: number;
+}
+
+/** A message removed for one user only. */
+export interface MessageHiddenTable {
+  message_id: string;
+  user_id: string;
+}
+
+export interface FilesTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  size: number;
+  mime_type: string;
+  ready: number;
+  /** The upload task that fills it (null once uploaded). */
+  upload_task: string | null;
+  created_at: number;
+}
+
+export interface FileTokensTable {
+  token_hash: string;
+  file_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   avatars: AvatarsTable;
@@ -196,4 +266,11 @@ export interface Database {
   event_log: EventLogTable;
   settings_log: SettingsLogTable;
   counters: CountersTable;
+  chats: ChatsTable;
+  chat_participants: ChatParticipantsTable;
+  messages: MessagesTable;
+  read_state: ReadStateTable;
+  message_hidden: MessageHiddenTable;
+  files: FilesTable;
+  file_tokens: FileTokensTable;
 }

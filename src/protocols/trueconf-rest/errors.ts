@@ -112,5 +112,11 @@ export function fromDomain(e: DomainError): RestError {
     case 'pin_required':
       // Joining by PIN is the Pexip face's; nothing on the TrueConf face raises it.
       return forbidden();
+    case 'not_participant':
+    case 'already_participant':
+    case 'file_too_large':
+    case 'file_not_ready':
+      // Chat rules: the chatbot face's; no REST route raises them.
+      return new RestError(400, { reason: 'invalidParameter', message: e.message });
   }
 }

@@ -183,7 +183,7 @@ test('settings: Setting fields, GET-tag filters', async () => {
   assert.equal((await api(t, 'GET', '/logs/settings?comment=_')).body.cnt, 0);
 });
 
-test('messages: an empty log until the chat store exists; filters accepted', async () => {
+test('messages: an empty log while no chat message was sent; filters accepted', async () => {
   const r = await api(t, 'GET', '/logs/messages?from_call_id=alice&to_call_id=bob@parley.test&message=hi&conference_id=x&sort_field=time_stamp&sort_order=0');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body, { cnt: 0, list: [] });

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { RateLimiter } from '../../http/rate-limit.js';
+import type { BotDeps } from './deps.js';
+
+/** Lifetime of a chatbot token: 30 days, as the libraries document (digest §11.1). */
+export const BOT_TOKEN_TTL = 30 * 24 * 3600;
+/** The TrueConf Server version this face speaks (≥ 5.5.3 unlocks the Python library; 5.5.6 its buttons). */
+export const PRODUCT_VERSION = '5.5.6.0';
+
+const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) =>
+  reply.code(status).send(description ? { error, error_description: description } : { error });
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** `POST /bridge/api/client/v1/oauth/token` (password grant) and `GET /api/v4/server` (digest §1.2, §1.4). */
+export async function botHttpRoutes(app: FastifyInstance, deps: BotDeps): Promise<void> {
+  const { engine, jwt, config } = deps;
+  const limiter = new RateLimiter(config.tokenRateLimit);
+
+  await app.register(async (scope) => {
+    // Malformed JSON or a body that is not an object: the OAuth error format, never Fastify's.
+    scope.setErrorHandler((err, req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      if (status >= 500) {
+        req.log.error({ err }, 'chatbot token endpoint failed');
+        return oauthError(reply, 500, 'server_error');
+      }
+      return oauthError(reply, 400, 'invalid_request', err instanceof Error ? err.message : 'Bad request');
+    });
+
+    scope.post('/bridge/api/client/v1/oauth/token', {
+      schema: {
+        summary: 'Chatbot API: issue a bot token (password grant)',
+        tags: ['TrueConf Chatbot'],
+        body: {
+          type: 'object',
+          properties: {
+            client_id: { type: 'string' }, client_secret: { type: 'string' }, grant_type: { type: 'string' },
+            username: { type: 'string' }, password: { type: 'string' },
+          },
+        },
+      },
+      attachValidation: true,
+    }, async (req, reply) => {
+      if (!limiter.take(req.ip)) return oauthError(reply, 429, 'too_many_requests', 'Too many token requests; try again later.');
+      if (req.validationError) return oauthError(reply, 400, 'invalid_request', 'Malformed token request');
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const grant = str(b.grant_type);
+      if (!grant) return oauthError(reply, 400, 'invalid_request', 'grant_type is required');
+      if (grant !== 'password') return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type: ${grant}`);
+      const clientId = str(b.client_id);
+      if (clientId !== undefined && clientId !== 'chat_bot') return oauthError(reply, 400, 'invalid_client', 'Unknown client_id');
+      const username = str(b.username), password = str(b.password);
+      if (!username || !password) return oauthError(reply, 400, 'invalid_request', `${username ? 'password' : 'username'} is required`);
+      const user = await engine.users.authenticate(username, password);
+      if (!user) return oauthError(reply, 401, 'invalid_grant', 'Invalid username or password');
+      if (!user.isActive) return oauthError(reply, 401, 'invalid_grant', 'User is disabled');
+      const iat = Math.floor(engine.ctx.now() / 1000);
+      const exp = iat + BOT_TOKEN_TTL;
+      const accessToken = jwt.sign({ sub: user.id, iat, exp, jti: randomUUID() });
+      return reply.code(201).header('cache-control', 'no-store')
+        .send({ access_token: accessToken, token_type: 'JWT', expires_in: BOT_TOKEN_TTL, expires_at: exp });
+    });
+  });
+
+  app.get('/api/v4/server', {
+    schema: { summary: 'Chatbot API: server product and version', tags: ['TrueConf Chatbot'] },
+  }, async () => ({
+    product: { display_name: config.serverName, version: PRODUCT_VERSION },
+  }));
+}
