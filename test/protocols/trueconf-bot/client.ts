@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
-import { http, type TestServer } from '../../helpers/server.js';
+import { http, startServer, type TestServer } from '../../helpers/server.js';
+import { createUsers } from '../../helpers/fixtures.js';
 
 /** A frame as received. */
 export type Frame = { type: number; id: number; method?: string; payload?: any };
@@ -94,4 +95,19 @@ export class BotClient {
     this.ws.close();
     return this.closed;
   }
+}
+
+/** A server with these users (passwords as createUsers makes them), the first two signed in as bots `a` and `b`. */
+export async function twoBots(...logins: string[]): Promise<{ t: TestServer; a: BotClient; b: BotClient }> {
+  const t = await startServer();
+  await createUsers(t, ...logins);
+  const pw = (l: string) => `${l[0].toUpperCase()}${l.slice(1)}-pass1`;
+  const a = await BotClient.signIn(t, logins[0], pw(logins[0]));
+  const b = await BotClient.signIn(t, logins[1], pw(logins[1]));
+  return { t, a, b };
+}
+
+export async function closeAll(t: TestServer, ...bots: BotClient[]): Promise<void> {
+  for (const bot of bots) await bot.close();
+  await t.close();
 }

@@ -1,23 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../../helpers/server.js';
-import { createUsers } from '../../helpers/fixtures.js';
-import { BotClient } from './client.js';
+import { type TestServer } from '../../helpers/server.js';
+import { BotClient, closeAll, twoBots } from './client.js';
 
 describe('chatbot: two bots in conversation', () => {
   let t: TestServer;
   let a: BotClient, b: BotClient;
-  before(async () => {
-    t = await startServer();
-    await createUsers(t, 'alpha', 'beta', 'gamma');
-    a = await BotClient.signIn(t, 'alpha', 'Alpha-pass1');
-    b = await BotClient.signIn(t, 'beta', 'Beta-pass1');
-  });
-  after(async () => {
-    await a.close();
-    await b.close();
-    await t.close();
-  });
+  before(async () => { ({ t, a, b } = await twoBots('alpha', 'beta', 'gamma')); });
+  after(() => closeAll(t, a, b));
 
   it('pushes the upload limits after auth', async () => {
     const f = await a.next('getFileUploadLimits');

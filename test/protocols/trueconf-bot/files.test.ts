@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../../helpers/server.js';
-import { createUsers } from '../../helpers/fixtures.js';
-import { BotClient } from './client.js';
+import { type TestServer } from '../../helpers/server.js';
+import { BotClient, closeAll, twoBots } from './client.js';
 
 async function upload(base: string, task: string, bytes: Buffer, name: string, type: string, preview = false) {
   const form = new FormData();
@@ -15,17 +14,8 @@ async function upload(base: string, task: string, bytes: Buffer, name: string, t
 describe('chatbot: files', () => {
   let t: TestServer;
   let a: BotClient, b: BotClient;
-  before(async () => {
-    t = await startServer();
-    await createUsers(t, 'alpha', 'beta', 'gamma');
-    a = await BotClient.signIn(t, 'alpha', 'Alpha-pass1');
-    b = await BotClient.signIn(t, 'beta', 'Beta-pass1');
-  });
-  after(async () => {
-    await a.close();
-    await b.close();
-    await t.close();
-  });
+  before(async () => { ({ t, a, b } = await twoBots('alpha', 'beta', 'gamma')); });
+  after(() => closeAll(t, a, b));
 
   it('round trip: uploadFile, multipart POST, sendFile, notification, getFileInfo, plain GET of downloadUrl', async () => {
     const limits = await a.call('getFileUploadLimits', {});
