@@ -39,6 +39,15 @@ export interface Config {
   botPort?: number;
   /** Largest chat file upload in bytes (chatbot `uploadFile`, `getFileUploadLimits.maxSize`); 0 = unlimited. */
   chatMaxFileSize: number;
+  /** Address announced in ICE candidates instead of the local one (1:1 NAT, e.g. a cloud VM's public IP). */
+  rtcAddress: string;
+  /** UDP ports for media (ICE), inclusive; 0 and 0 = any free port. */
+  rtcPortMin: number;
+  rtcPortMax: number;
+  /** Media worker threads; 0 = one per core. */
+  mediaWorkers: number;
+  /** Milliseconds without any packet from a connected call before it counts as vanished and is removed. */
+  mediaTimeoutMs: number;
 }
 
 const ENV: Record<string, keyof Config> = {
@@ -62,10 +71,15 @@ const ENV: Record<string, keyof Config> = {
   PARLEY_PEXIP_REPLAY_EVENTS: 'pexipReplayEvents',
   PARLEY_BOT_PORT: 'botPort',
   PARLEY_CHAT_MAX_FILE_SIZE: 'chatMaxFileSize',
+  PARLEY_RTC_ADDRESS: 'rtcAddress',
+  PARLEY_RTC_PORT_MIN: 'rtcPortMin',
+  PARLEY_RTC_PORT_MAX: 'rtcPortMax',
+  PARLEY_MEDIA_WORKERS: 'mediaWorkers',
+  PARLEY_MEDIA_TIMEOUT_MS: 'mediaTimeoutMs',
 };
 
 const NUMERIC = new Set<keyof Config>(['httpPort', 'accessTokenTtl', 'refreshTokenTtl', 'bodyLimit', 'tokenRateLimit', 'pexipTokenTtl',
-  'pexipHeartbeatMs', 'pexipReplayEvents', 'botPort', 'chatMaxFileSize']);
+  'pexipHeartbeatMs', 'pexipReplayEvents', 'botPort', 'chatMaxFileSize', 'rtcPortMin', 'rtcPortMax', 'mediaWorkers', 'mediaTimeoutMs']);
 
 export function defaultConfig(): Config {
   return {
@@ -84,6 +98,11 @@ export function defaultConfig(): Config {
     pexipHeartbeatMs: 10_000,
     pexipReplayEvents: 500,
     chatMaxFileSize: 100 * 1000 * 1000,
+    rtcAddress: '',
+    rtcPortMin: 0,
+    rtcPortMax: 0,
+    mediaWorkers: 0,
+    mediaTimeoutMs: 15_000,
   };
 }
 

@@ -9,6 +9,7 @@ import Ajv from 'ajv';
 import { trustProxyOption, type Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
 import { Engine } from './engine/engine.js';
+import { MediaPlane } from './media/plane.js';
 import { installJsonParser } from './http/json.js';
 import { installMetrics } from './http/metrics.js';
 import { trueconfRest } from './protocols/trueconf-rest/plugin.js';
@@ -42,7 +43,7 @@ function redactUrl(url: string): string {
 const strictAjv = new Ajv.default({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
 const coercingAjv = new Ajv.default({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
 
-/** Composition root: config → store → engine → protocols. */
+/** Composition root: config → store → engine → media → protocols. */
 export async function createServer(config: Config, opts: { logger?: boolean } = {}): Promise<Parley> {
   const store = await openStore(config.dataDir);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom || `parley@${config.serverName}`) : undefined;
@@ -51,6 +52,12 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
   engine.oauth.lifetimes.access = config.accessTokenTtl;
   engine.oauth.lifetimes.refresh = config.refreshTokenTtl;
   await engine.start();
+  // Loopback is a host candidate too, so clients on the same machine (tests, a local browser) connect.
+  const media = new MediaPlane({
+    hostAddresses: ['127.0.0.1'], announcedAddress: config.rtcAddress,
+    portRange: [config.rtcPortMin, config.rtcPortMax], silenceTimeoutMs: config.mediaTimeoutMs,
+  }, config.mediaWorkers || undefined);
+  engine.media.attach(media);
 
   const https = config.tlsCert && config.tlsKey
     ? { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert) }
@@ -125,6 +132,7 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
       await botApp?.close();
       await app.close();
       await engine.stop();
+      await media.shutdown();
       await store.close();
     },
   };

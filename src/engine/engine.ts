@@ -22,6 +22,7 @@ import { Chats } from './chat/chats.js';
 import type { FilesOptions } from './chat/files.js';
 import { chatMessageSource } from './chat/log.js';
 import { ConferenceChats } from './chat/conference.js';
+import { MediaCalls } from './media/calls.js';
 
 export interface EngineOptions {
   db: Db;
@@ -63,6 +64,8 @@ export class Engine {
   readonly notifier: ConferenceNotifier;
   /** Chats, messages and chat files (issue #5). */
   readonly chats: Chats;
+  /** Media calls, stage and presentation; the media plane attaches itself (issue #6). */
+  readonly media: MediaCalls;
   private readonly mailer?: Mailer;
 
   constructor(opts: EngineOptions) {
@@ -86,7 +89,8 @@ export class Engine {
     this.sessions = new Sessions(this.ctx, this.conferences, this.users, this.presence, this.history, this.recordings);
     this.controls = new LiveControls(this.ctx, this.sessions, this.conferences, this.users);
     this.logs = new Logs(this.ctx, this.recordings);
-    this.chats = new Chats(this.ctx, this.users, opts.chatFiles);
+    this.media = new MediaCalls(this.ctx, this.sessions);
+    this.chats = new Chats(this.ctx, this.users, opts.chatFiles, this.presence);
     // A conference has a chat: conference messages are stored there and members' texts reach the conference.
     new ConferenceChats(this.ctx, this.chats.store, this.conferences, this.sessions).attach();
     this.logs.messages.use(chatMessageSource(this.ctx));
@@ -94,8 +98,13 @@ export class Engine {
     this.bus.on('user.deleted', ({ userId }) => { this.presence.dropAll(userId); });
     // The delete already removed the rows; this drops cached grants at once.
     this.bus.on('user.deleted', ({ userId }) => { this.oauth.revokeUser(userId).catch(() => undefined); });
+    // A deleted user leaves their chats; the other members are told (removeChatParticipant on the chatbot wire).
+    this.bus.on('user.deleted', ({ userId }) => { this.chats.dropUser(userId).catch(() => undefined); });
     this.bus.on('user.updated', ({ userId, credentialsChanged }) => {
-      if (credentialsChanged) this.oauth.revokeUser(userId).catch(() => undefined);
+      if (!credentialsChanged) return;
+      this.oauth.revokeUser(userId).catch(() => undefined);
+      // Disabled (not merely a new password): live connections go too, as for a delete.
+      this.users.find(userId).then((u) => { if (u && !u.isActive) this.presence.dropAll(userId); }).catch(() => undefined);
     });
   }
 

@@ -40,7 +40,7 @@ export type ErrorCode =
 export type Entity =
   | 'user' | 'group' | 'contact' | 'conference' | 'template' | 'preset' | 'session' | 'participant'
   | 'record' | 'recording' | 'invitation' | 'call' | 'oauth_client'
-  | 'chat' | 'message' | 'file' | 'upload';
+  | 'chat' | 'message' | 'file' | 'upload' | 'command';
 
 export class DomainError extends Error {
   constructor(

@@ -44,6 +44,15 @@ export interface DomainEvents {
     conferenceId: string; streamId: string; participant: LiveParticipant;
     targetConferenceId: string; targetAlias: string; role: 'host' | 'guest';
   };
+  /** Stage order or voice activity changed (engine/sessions/stage.ts). */
+  'session.stage': { conferenceId: string; streamId: string; orderChanged: boolean };
+  /** A presentation started (presenterId) or stopped (null); previousId = who presented before. */
+  'presentation.changed': { conferenceId: string; streamId: string; presenterId: string | null; previousId: string | null };
+  /** A media call was opened, became active (acked), or ended; `reason` when the server ended it. */
+  'media.call': {
+    conferenceId: string; streamId: string; participantId: string; callId: string;
+    kind: 'main' | 'present-send' | 'present-receive'; state: 'offered' | 'active' | 'ended'; reason?: string;
+  };
   /** The requested or produced layout of a session changed (session.layout). */
   'session.layout': { conferenceId: string; streamId: string };
   // Chats: `userIds` are the members to notify (for a removal, including the one who left or was removed);
@@ -60,6 +69,20 @@ export interface DomainEvents {
   'message.edited': { chatId: string; userIds: string[]; message: Message };
   /** forAll false: only `userIds` = [the user who hid it]. */
   'message.removed': { chatId: string; userIds: string[]; by: string; messageId: string; forAll: boolean };
+  /**
+   * A user pressed a `command` button (engine/chat/commands.ts): `botId` receives it; `message` is the message
+   * carrying the button. The bot may answer once, within COMMAND_TTL_MS.
+   */
+  'chat.command': {
+    commandId: string; botId: string; userId: string; chatId: string; message: Message;
+    buttonId: string | null; command: string; customData: string | null; waitReply: boolean;
+  };
+  /** A bot answered a command; `userId` pressed the button and is the one to show the answer to. */
+  'chat.command_answered': {
+    commandId: string; botId: string; userId: string; chatId: string; messageId: string;
+    answerType: 'complete' | 'timeout' | 'cancel' | 'message';
+    message: { text: string; status?: string; visibility?: string; level?: string } | null; timestamp: number;
+  };
 }
 
 export type EventName = keyof DomainEvents;

@@ -133,6 +133,40 @@ export class OAuth {
     return this.issue(clientId, user.id, narrow(base, requested), true);
   }
 
+  /**
+   * password grant of a public client (TrueConf 5.5.3+ `POST /api/v4/oauth2/token`, the chatbots' alternative
+   * sign-in): the application is named by client_id alone, with no secret, so the token never holds more than the
+   * user's own password login would (the app's scopes ∩ USER_SCOPES) and has no refresh token.
+   * Errors: invalid_credentials (unknown client, bad login), invalid field scope (the app has no scope at all,
+   * TrueConf's `invalidScope`), user_disabled.
+   */
+  async publicPassword(clientId: string, login: string, password: string): Promise<IssuedTokens> {
+    const client = await this.findClient(clientId);
+    if (!client) throw credentials();
+    if (client.scopes.length === 0) throw new DomainError('invalid', 'The application has no scope.', { field: 'scope' });
+    const user = await this.users.authenticate(login, password);
+    if (!user) throw credentials();
+    if (!user.isActive) throw banned();
+    return this.issue(clientId, user.id, client.scopes.filter((sc) => USER_SCOPES.includes(sc)), false);
+  }
+
+  /**
+   * A single-use code that stands for a user signed in elsewhere (the chatbot face trades a REST access token for
+   * one, then the code for a bot token). Stored as its hash, like every token, for lifetimes.code seconds.
+   */
+  async createExchangeCode(purpose: string, userId: string): Promise<string> {
+    const code = randomToken();
+    await this.store(code, `code:${purpose}`, purpose, userId, [], null, this.lifetimes.code, null);
+    return code;
+  }
+
+  /** The user of an exchange code, spending it; undefined when unknown, spent, expired or of another purpose. */
+  async takeExchangeCode(purpose: string, code: string): Promise<string | undefined> {
+    if (typeof code !== 'string' || code === '') return undefined;
+    const row = await this.take(code, `code:${purpose}`);
+    return row?.user_id ?? undefined;
+  }
+
   /** Issues a short-lived authorization code after the user signed in on the authorize page. */
   async createCode(clientId: string, user: User, redirectUri: string | null, requested?: string[]): Promise<string> {
     const base = await this.userClientScopes(clientId);

@@ -4,6 +4,8 @@ import { ChatStore } from './store.js';
 import { ChatRules } from './rules.js';
 import { ChatMessages } from './messages.js';
 import { ChatFiles, type FilesOptions } from './files.js';
+import { ChatCommands, type ButtonRef, type CommandAnswerMessage, type PressResult } from './commands.js';
+import type { Presence } from '../directory/presence.js';
 import type {
   Chat, ChatParticipant, ChatRole, ChatView, DownloadGrant, Message, NewContent, ParseMode, StoredFile, UploadLimits,
 } from './types.js';
@@ -20,12 +22,20 @@ export class Chats {
   private readonly rules: ChatRules;
   readonly messages: ChatMessages;
   readonly files: ChatFiles;
+  /** Inline-button presses and bots' answers (`press`, `answerCommand`). */
+  readonly commands: ChatCommands;
 
-  constructor(private readonly ctx: EngineContext, users: Users, files: FilesOptions = {}) {
+  /**
+   * `presence` tells who is a bot: a user connected through the chatbot face (presence `via: 'chatbot'`). Only
+   * bots may send inline keyboards; without presence nobody may.
+   */
+  constructor(private readonly ctx: EngineContext, users: Users, files: FilesOptions = {}, presence?: Presence) {
     this.store = new ChatStore(ctx);
     this.rules = new ChatRules(ctx, this.store, users);
     this.files = new ChatFiles(ctx, this.store, files);
-    this.messages = new ChatMessages(ctx, this.store, this.rules, this.files);
+    const isBot = (userId: string) => presence?.connections(userId).some((c) => c.via === 'chatbot') ?? false;
+    this.messages = new ChatMessages(ctx, this.store, this.rules, this.files, isBot);
+    this.commands = new ChatCommands(ctx, this.messages, users);
   }
 
   // ---- chats ----
@@ -83,6 +93,11 @@ export class Chats {
   /** Owner/admin only; role must be one of CHAT_ROLES (invalid field 'role' otherwise). */
   changeRole(userId: string, chatId: string, targetId: string, role: ChatRole): Promise<ChatParticipant> {
     return this.rules.changeRole(userId, chatId, targetId, role);
+  }
+
+  /** A user deleted from the directory leaves their groups and channels (P2P chats stay; see ChatRules.dropUser). */
+  dropUser(userId: string): Promise<void> {
+    return this.rules.dropUser(userId);
   }
 
   get(userId: string, chatId: string): Promise<ChatView> {
@@ -154,9 +169,29 @@ export class Chats {
     return this.messages.markRead(userId, messageId);
   }
 
+  /** The user acked the notification of this (emitted) message: read up to it, without looking it up again. */
+  markDelivered(userId: string, message: Message): Promise<void> {
+    return this.messages.markDelivered(userId, message);
+  }
+
   /** Messages by others in the user's chats after their read position, oldest first (receiveUnread). */
   unread(userId: string, limit?: number): Promise<Message[]> {
     return this.messages.unread(userId, limit);
+  }
+
+  // ---- inline buttons ----
+
+  /**
+   * A user pressed a button of a message they can see (by the button's `id`, or 0-based row and column).
+   * command: the bot gets `chat.command`; message: its text is sent as the user; url/copy/share: invalid (client-side).
+   */
+  press(userId: string, messageId: string, button: ButtonRef): Promise<PressResult> {
+    return this.commands.press(userId, messageId, button);
+  }
+
+  /** A bot answers a pending command of its own, once (not_found entity command otherwise). */
+  answerCommand(botId: string, commandId: string, answerType: string, message: CommandAnswerMessage | null): void {
+    this.commands.answer(botId, commandId, answerType, message);
   }
 
   // ---- files ----

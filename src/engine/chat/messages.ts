@@ -5,6 +5,7 @@ import type { ChatStore } from './store.js';
 import { isManager, type ChatRules } from './rules.js';
 import type { ChatFiles } from './files.js';
 import type { DownloadGrant, Message, NewContent, ParseMode, StoredFile } from './types.js';
+import { checkButtons } from './buttons.js';
 
 const PARSE_MODES: ReadonlySet<string> = new Set(['text', 'markdown', 'html']);
 const MAX_TEXT = 65_536;
@@ -17,7 +18,8 @@ function checkContent(c: NewContent): NewContent {
     if (c.text.length > MAX_TEXT) throw invalid('text', `text is longer than ${MAX_TEXT} characters`);
     const parseMode = (c.parseMode ?? 'text') as ParseMode;
     if (!PARSE_MODES.has(parseMode)) throw invalid('parseMode', `unknown parseMode ${String(parseMode)}`);
-    return c.buttons === undefined ? { kind: 'text', text: c.text, parseMode } : { kind: 'text', text: c.text, parseMode, buttons: c.buttons };
+    const buttons = checkButtons(c.buttons);
+    return buttons === undefined ? { kind: 'text', text: c.text, parseMode } : { kind: 'text', text: c.text, parseMode, buttons };
   }
   if (c.kind === 'survey' || c.kind === 'location') {
     if (!c.data || typeof c.data !== 'object') throw missing('content');
@@ -31,7 +33,15 @@ export class ChatMessages {
   constructor(
     private readonly ctx: EngineContext, private readonly store: ChatStore, private readonly rules: ChatRules,
     private readonly files: ChatFiles,
+    /** Whether a user is a bot (signed in through a chatbot face): only bots may send inline keyboards. */
+    private readonly isBot: (userId: string) => boolean = () => false,
   ) {}
+
+  private checkKeyboard(userId: string, c: NewContent): void {
+    if (c.kind === 'text' && c.buttons && !this.isBot(userId)) {
+      throw new DomainError('forbidden', 'only bots may send buttons', { field: 'buttons' });
+    }
+  }
 
   private async poster(userId: string, chatId: string) {
     const m = await this.rules.member(userId, chatId);
@@ -66,6 +76,7 @@ export class ChatMessages {
 
   async send(userId: string, chatId: string, content: NewContent, replyToId: string | null): Promise<Message> {
     const c = checkContent(content);
+    this.checkKeyboard(userId, c);
     const { roles } = await this.poster(userId, chatId);
     const reply = await this.replyTo(chatId, replyToId);
     return this.post(userId, chatId, c, reply, [...roles.keys()]);
@@ -98,6 +109,7 @@ export class ChatMessages {
     const msg = await this.visible(userId, messageId);
     if (msg.authorId !== userId || msg.content.kind === 'system') throw new DomainError('forbidden', 'only the author may edit a message');
     const c = checkContent(content);
+    this.checkKeyboard(userId, c);
     if (c.kind !== msg.content.kind) throw invalid('content', `a ${msg.content.kind} message cannot become ${c.kind}`);
     const edited: Message = { ...msg, content: c, editedAt: this.ctx.now() };
     await this.store.updateMessage(edited);
@@ -142,7 +154,16 @@ export class ChatMessages {
     const msg = typeof messageId === 'string' && messageId !== '' ? await this.store.message(messageId) : undefined;
     if (!msg) throw notFound('message', String(messageId ?? ''));
     if (!(await this.store.roles(msg.chatId)).has(userId)) throw notFound('message', messageId);
-    await this.store.setReadState(msg.chatId, userId, { readSeq: msg.seq });
+    await this.store.advanceRead(msg.chatId, userId, msg.seq);
+  }
+
+  /**
+   * The user acked the notification of a message the engine emitted: no look-up of the message (the caller has it
+   * from the event), one coalesced write. A user who left the chat meanwhile is ignored.
+   */
+  async markDelivered(userId: string, message: Message): Promise<void> {
+    if (!(await this.store.roles(message.chatId)).has(userId)) return;
+    await this.store.advanceRead(message.chatId, userId, message.seq);
   }
 
   async unread(userId: string, limit = 1000): Promise<Message[]> {

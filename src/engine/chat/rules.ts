@@ -166,6 +166,28 @@ export class ChatRules {
     await this.system(chat, userId, { kind: 'system', event: 'participant_removed', userId: targetId }, userIds.filter((u) => u !== targetId));
   }
 
+  /**
+   * A user deleted from the directory leaves every group and channel, as if the server removed them (by null: the
+   * server is the actor, so members see `removedBy` the server); a chat left without members, such as their
+   * favorites, is deleted. A P2P chat stays as it is: it is the other member's conversation and history too.
+   */
+  async dropUser(userId: string): Promise<void> {
+    for (const chatId of await this.store.chatIdsOf(userId)) {
+      const chat = await this.store.chat(chatId);
+      if (!chat || chat.type === 'p2p') continue;
+      const userIds = [...(await this.store.roles(chat.id)).keys()];
+      const others = userIds.filter((u) => u !== userId);
+      if (others.length === 0) {
+        await this.store.deleteChat(chat.id);
+        this.ctx.bus.emit('chat.removed', { chatId, userIds, by: null });
+        continue;
+      }
+      await this.store.removeParticipant(chat.id, userId);
+      this.ctx.bus.emit('chat.participant_removed', { chatId, userIds, by: null, userId, timestamp: this.ctx.now() });
+      await this.system(chat, null, { kind: 'system', event: 'participant_removed', userId }, others);
+    }
+  }
+
   async changeRole(userId: string, chatId: string, target: string, newRole: ChatRole): Promise<ChatParticipant> {
     if (!CHAT_ROLES.includes(newRole)) throw invalid('role', `unknown role ${String(newRole)}`);
     const { chat, role, roles } = await this.manager(userId, chatId, 'change roles');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { EngineContext } from '../context.js';
-import type { ChatsTable, MessagesTable } from '../../store/schema.js';
+import type { ChatsTable, Database, MessagesTable } from '../../store/schema.js';
 import type { Chat, ChatParticipant, ChatRole, ChatType, Message, MessageContent } from './types.js';
 
 const toChat = (r: Selectable<ChatsTable>): Chat => ({
@@ -101,6 +101,7 @@ export class ChatStore {
     this.members.delete(id);
     this.seqs.delete(id);
     this.chats.delete(id);
+    this.dropPendingRead(id);
   }
 
   /** userId -> role of every member. */
@@ -127,6 +128,7 @@ export class ChatStore {
 
   async addParticipant(chatId: string, userId: string, role: ChatRole, hiddenSeq: number): Promise<ChatParticipant> {
     const now = this.ctx.now();
+    this.dropPendingRead(chatId, userId);
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('chat_participants').values({ chat_id: chatId, user_id: userId, role, joined_at: now }).execute();
       await tx.deleteFrom('read_state').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
@@ -137,6 +139,7 @@ export class ChatStore {
   }
 
   async removeParticipant(chatId: string, userId: string): Promise<void> {
+    this.dropPendingRead(chatId, userId);
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('chat_participants').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
       await tx.deleteFrom('read_state').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
@@ -213,12 +216,17 @@ export class ChatStore {
     const rows = all.filter((r) => live.has(r.chat_id));
     const last = new Map<string, { seq: number; at: number }>();
     for (const r of rows) last.set(r.chat_id, { seq: Math.max(Number(r.seq), last.get(r.chat_id)?.seq ?? 0), at: Number(r.created_at) });
+    let reads: PendingRead[] = [];
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += 500) await tx.insertInto('messages').values(rows.slice(i, i + 500)).execute();
       for (const [chatId, v] of last) {
         await tx.updateTable('chats').set({ last_seq: v.seq, updated_at: v.at }).where('id', '=', chatId).where('last_seq', '<', v.seq).execute();
       }
+      // Read positions acked meanwhile share this commit (a commit is most of a small transaction's cost).
+      reads = [...this.pendingRead.entries()].map(([key, v]) => ({ key, ...v }));
+      await this.writeReads(tx, reads);
     });
+    this.readsCommitted(reads);
     for (const [chatId, v] of last) {
       const c = this.chats.get(chatId);
       if (c) this.chats.set(chatId, { ...c, lastSeq: Math.max(c.lastSeq, v.seq), updatedAt: v.at });
@@ -260,7 +268,61 @@ export class ChatStore {
 
   async readState(chatId: string, userId: string): Promise<{ readSeq: number; hiddenSeq: number }> {
     const r = await this.db.selectFrom('read_state').select(['read_seq', 'hidden_seq']).where('chat_id', '=', chatId).where('user_id', '=', userId).executeTakeFirst();
-    return { readSeq: Number(r?.read_seq ?? 0), hiddenSeq: Number(r?.hidden_seq ?? 0) };
+    const pending = this.pendingRead.get(readKey(chatId, userId))?.seq ?? 0;
+    return { readSeq: Math.max(Number(r?.read_seq ?? 0), pending), hiddenSeq: Number(r?.hidden_seq ?? 0) };
+  }
+
+  // Read positions from acks are coalesced: every advance made in the same turn of the event loop is written in one
+  // transaction, without reading the row first (an ack per delivered message was a read and a write each: the
+  // chatbot benchmark's hot spot). A position stays in `pendingRead` until committed and readState() merges it, so
+  // no reader sees the delay. Only members' positions are written (a member removed meanwhile gets no row).
+  private readonly pendingRead = new Map<string, Omit<PendingRead, 'key'>>();
+  private readFlush: Promise<void> | undefined;
+
+  /** Moves a member's read position up to `seq` (never down). Resolves once committed. */
+  advanceRead(chatId: string, userId: string, seq: number): Promise<void> {
+    const key = readKey(chatId, userId);
+    const p = this.pendingRead.get(key);
+    if (!p) this.pendingRead.set(key, { chatId, userId, seq });
+    else if (seq > p.seq) p.seq = seq;
+    // Messages wait to be written in this turn: the position goes into their transaction.
+    if (this.batch) return this.batch.done;
+    this.readFlush ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.readFlush = undefined;
+        this.flushRead().then(resolve, reject);
+      });
+    });
+    return this.readFlush;
+  }
+
+  private async flushRead(): Promise<void> {
+    const rows = [...this.pendingRead.entries()].map(([key, v]) => ({ key, ...v }));
+    if (rows.length === 0) return;
+    await this.db.transaction().execute((tx) => this.writeReads(tx, rows));
+    this.readsCommitted(rows);
+  }
+
+  /** One statement per 200 positions (a statement per row was most of the flush's cost in Kysely). */
+  private async writeReads(tx: Transaction<Database>, rows: PendingRead[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) {
+      const values = sql.join(rows.slice(i, i + 200).map((r) => sql`(${r.chatId}, ${r.userId}, ${r.seq})`));
+      await sql`insert into read_state (chat_id, user_id, read_seq, hidden_seq)
+        select v.column1, v.column2, v.column3, 0 from (values ${values}) as v
+        where exists (select 1 from chat_participants p where p.chat_id = v.column1 and p.user_id = v.column2)
+        on conflict (chat_id, user_id) do update set read_seq =
+          case when read_state.read_seq < excluded.read_seq then excluded.read_seq else read_state.read_seq end`.execute(tx);
+    }
+  }
+
+  /** Keeps what advanced again while these were being written (that goes into the next flush). */
+  private readsCommitted(rows: PendingRead[]): void {
+    for (const r of rows) if (this.pendingRead.get(r.key)?.seq === r.seq) this.pendingRead.delete(r.key);
+  }
+
+  /** Membership changed: a position acked under the old membership must not be written. */
+  private dropPendingRead(chatId: string, userId?: string): void {
+    for (const [key, v] of this.pendingRead) if (v.chatId === chatId && (userId === undefined || v.userId === userId)) this.pendingRead.delete(key);
   }
 
   async setReadState(chatId: string, userId: string, patch: { readSeq?: number; hiddenSeq?: number }): Promise<void> {
@@ -290,3 +352,6 @@ export class ChatStore {
     return Number(r?.n ?? 0);
   }
 }
+
+const readKey = (chatId: string, userId: string) => `${chatId}\u0000${userId}`;
+interface PendingRead { key: string; chatId: string; userId: string; seq: number }

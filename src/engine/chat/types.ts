@@ -1,3 +1,5 @@
+import type { Button } from './buttons.js';
+
 /**
  * The chat domain: chats, participants, messages and stored files. Ids of users are directory user ids (login
  * names); adapters map them to their wire ids (TrueConf ID `login@server`). Every time is Unix milliseconds.
@@ -51,7 +53,8 @@ export interface ChatView extends Chat {
 export type SystemEvent = 'participant_added' | 'participant_removed' | 'title_changed' | 'avatar_changed' | 'history_cleared' | 'role_changed';
 
 export type MessageContent =
-  | { kind: 'text'; text: string; parseMode: ParseMode; buttons?: unknown[][] }
+  /** buttons: an inline keyboard (rows), validated by buttons.ts; only bots send them. */
+  | { kind: 'text'; text: string; parseMode: ParseMode; buttons?: Button[][] }
   | { kind: 'file'; fileId: string; name: string; size: number; mimeType: string }
   | { kind: 'forward'; original: Message }
   /** Survey and location payloads are kept as sent (field names as on the TrueConf wire). */

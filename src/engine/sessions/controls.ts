@@ -101,8 +101,9 @@ export class LiveControls {
   }
 
   /**
-   * Records the layout a host asked for. Every layout value is accepted as a request, but only voice-switched
-   * '1:0' is produced until composed media exists; `view` says what is produced.
+   * Records the layout a host asked for. The media plane forwards the main speaker's own stream (voice
+   * switching, no transcoding), so only '1:0' can be produced; a layout that needs a composed picture is
+   * refused rather than recorded as if it were shown.
    */
   transformLayout(actor: Actor, conferenceId: string, transforms: Record<string, unknown>): void {
     const { s } = this.host(actor, conferenceId);
@@ -110,6 +111,9 @@ export class LiveControls {
       const v = transforms[key];
       if (v !== undefined && !(LAYOUTS as readonly string[]).includes(v as string)) {
         throw invalid(key, `${key} must be one of ${LAYOUTS.join(', ')}`);
+      }
+      if (v !== undefined && v !== PRODUCED_LAYOUT) {
+        throw invalid(key, `Layout ${String(v)} needs a composed picture, which this server does not produce yet; only ${PRODUCED_LAYOUT} (the main speaker, voice-switched) is available`);
       }
     }
     const streaming = transforms.streaming as Record<string, unknown> | undefined;

@@ -80,4 +80,9 @@ export interface LiveSession {
   guestsCanUnmute?: boolean;
   layout?: SessionLayout;
   silentVideo?: SilentVideoConfig;
+  /** Who speaks now, and when each participant last started speaking (ms): the stage order follows it. */
+  speaking?: Set<string>;
+  spokeAt?: Map<string, number>;
+  /** The participant whose presentation (screen share) is shown, if any. */
+  presenterId?: string;
 }

@@ -46,6 +46,7 @@ function fromDomain(e: DomainError): PexipError {
   switch (e.code) {
     case 'not_found':
       if (e.entity === 'participant') return new PexipError(404, 'Participant not found');
+      if (e.entity === 'call') return new PexipError(404, 'Call not found');
       if (e.entity === 'user') return new PexipError(400, e.message);
       return noConference();
     case 'conference_not_running':

@@ -6,7 +6,8 @@ import type { LiveParticipant, LiveSession } from '../../engine/sessions/types.j
 import type { PexipTokens } from './tokens.js';
 import { participantView, participantsOf } from './views/participant.js';
 import {
-  conferenceUpdateView, disconnectView, layoutView, messageView, participantDeleteView, referView,
+  callDisconnectedView, conferenceUpdateView, disconnectView, layoutView, messageView, participantDeleteView,
+  presentationStartView, referView, stageView,
 } from './views/events.js';
 
 /**
@@ -39,6 +40,8 @@ interface Entry {
   frameNoMedia?: Buffer;
   /** Not sent to this participant (a chat message is not echoed to its sender). */
   except?: string;
+  /** Sent to this participant only (call_disconnected of its own call). */
+  only?: string;
 }
 
 function frame(event: string, id: string | null, data: unknown): string {
@@ -107,6 +110,8 @@ class Stream {
 class Feed {
   private readonly epoch = randomBytes(4).toString('hex');
   private seq = 0;
+  /** Participants of the last layout event sent (voice activity alone does not resend it). */
+  private layoutKey = '';
   private readonly buffer: Entry[] = [];
   readonly streams = new Set<Stream>();
   /** Participants a participant_create was sent for: a later join (admitted, answered) is an update. */
@@ -140,6 +145,33 @@ class Feed {
         const s = mine(e) ? this.session() : undefined;
         if (s) this.publish('layout', layoutView(s, true), { noMedia: layoutView(s, false) });
       }),
+      bus.on('session.stage', (e) => {
+        const s = mine(e) ? this.session() : undefined;
+        if (!s) return;
+        this.publish('stage', stageView(s));
+        // layout lists who is seen (participants with media, in stage order): sent when that list changes.
+        const seen = layoutView(s, true);
+        const key = seen.participants.join(',');
+        if (e.orderChanged && key !== this.layoutKey) {
+          this.layoutKey = key;
+          this.publish('layout', seen, { noMedia: layoutView(s, false) });
+        }
+      }),
+      bus.on('presentation.changed', (e) => {
+        const s = mine(e) ? this.session() : undefined;
+        if (!s) return;
+        const presenter = e.presenterId ? s.participants.get(e.presenterId) : undefined;
+        if (presenter) this.publish('presentation_start', presentationStartView(presenter), { except: presenter.id });
+        else this.publish('presentation_stop', null);
+        // is_presenting changed: the participant list shows it.
+        for (const id of [e.presenterId, e.previousId]) {
+          const p = id ? s.participants.get(id) : undefined;
+          if (p) this.upsert(p);
+        }
+      }),
+      bus.on('media.call', (e) => {
+        if (mine(e) && e.state === 'ended' && e.reason) this.publish('call_disconnected', callDisconnectedView(e.callId, e.reason), { only: e.participantId });
+      }),
       bus.on('session.ended', (e) => { if (mine(e)) this.dispose(); }),
     ];
   }
@@ -160,9 +192,9 @@ class Feed {
     this.publish(event, participantView(p, s, { localAlias: this.localAlias }));
   }
 
-  private publish(event: string, data: unknown, opts: { except?: string; noMedia?: unknown } = {}): void {
+  private publish(event: string, data: unknown, opts: { except?: string; only?: string; noMedia?: unknown } = {}): void {
     const seq = ++this.seq;
-    const entry: Entry = { seq, frame: Buffer.from(frame(event, this.id(seq), data)), except: opts.except };
+    const entry: Entry = { seq, frame: Buffer.from(frame(event, this.id(seq), data)), except: opts.except, only: opts.only };
     if (opts.noMedia !== undefined) entry.frameNoMedia = Buffer.from(frame(event, this.id(seq), opts.noMedia));
     this.buffer.push(entry);
     if (this.buffer.length > this.replayEvents) this.buffer.shift();
@@ -170,7 +202,7 @@ class Feed {
   }
 
   private deliver(st: Stream, e: Entry): void {
-    if (e.except === st.participantId) return;
+    if (e.except === st.participantId || (e.only !== undefined && e.only !== st.participantId)) return;
     if (e.frameNoMedia !== undefined && !this.session()?.participants.get(st.participantId)?.hasMedia) st.write(e.frameNoMedia);
     else st.write(e.frame);
   }

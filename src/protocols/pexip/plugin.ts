@@ -6,6 +6,7 @@ import { TEXT, toPexipError } from './errors.js';
 import { sendJson, type PexipDeps } from './route.js';
 import { tokenRoutes } from './routes/token.js';
 import { conferenceRoutes } from './routes/conference.js';
+import { callRoutes } from './routes/calls.js';
 import { participantRoutes } from './routes/participant.js';
 import { eventRoutes } from './routes/events.js';
 
@@ -77,6 +78,7 @@ export async function pexipClientApi(app: FastifyInstance, opts: { engine: Engin
     tokenRoutes(scope, deps);
     conferenceRoutes(scope, deps);
     participantRoutes(scope, deps);
+    callRoutes(scope, deps);
     eventRoutes(scope, deps);
   }, { prefix: '/api/client/v2' });
 }

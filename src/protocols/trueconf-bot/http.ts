@@ -8,6 +8,14 @@ export const BOT_TOKEN_TTL = 30 * 24 * 3600;
 /** The TrueConf Server version this face speaks (≥ 5.5.3 unlocks the Python library; 5.5.6 its buttons). */
 export const PRODUCT_VERSION = '5.5.6.0';
 
+/** A bot JWT for a signed-in user, as every token endpoint of this face answers it (status 201, §1.2). */
+export function botTokenBody(deps: BotDeps, userId: string) {
+  const iat = Math.floor(deps.engine.ctx.now() / 1000);
+  const exp = iat + BOT_TOKEN_TTL;
+  const accessToken = deps.jwt.sign({ sub: userId, iat, exp, jti: randomUUID() });
+  return { access_token: accessToken, token_type: 'JWT', expires_in: BOT_TOKEN_TTL, expires_at: exp };
+}
+
 const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) =>
   reply.code(status).send(description ? { error, error_description: description } : { error });
 
@@ -15,7 +23,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** `POST /bridge/api/client/v1/oauth/token` (password grant) and `GET /api/v4/server` (digest §1.2, §1.4). */
 export async function botHttpRoutes(app: FastifyInstance, deps: BotDeps): Promise<void> {
-  const { engine, jwt, config } = deps;
+  const { engine, config } = deps;
   const limiter = new RateLimiter(config.tokenRateLimit);
 
   await app.register(async (scope) => {
@@ -56,11 +64,7 @@ export async function botHttpRoutes(app: FastifyInstance, deps: BotDeps): Promis
       const user = await engine.users.authenticate(username, password);
       if (!user) return oauthError(reply, 401, 'invalid_grant', 'Invalid username or password');
       if (!user.isActive) return oauthError(reply, 401, 'invalid_grant', 'User is disabled');
-      const iat = Math.floor(engine.ctx.now() / 1000);
-      const exp = iat + BOT_TOKEN_TTL;
-      const accessToken = jwt.sign({ sub: user.id, iat, exp, jti: randomUUID() });
-      return reply.code(201).header('cache-control', 'no-store')
-        .send({ access_token: accessToken, token_type: 'JWT', expires_in: BOT_TOKEN_TTL, expires_at: exp });
+      return reply.code(201).header('cache-control', 'no-store').send(botTokenBody(deps, user.id));
     });
   });
 

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Engine } from '../../engine/engine.js';
+import type { DomainEvents } from '../../engine/events.js';
 import type { Chat, ChatType, Message } from '../../engine/chat/types.js';
-import type { BotConnection } from './connection.js';
+import { RenderedPayload, type BotConnection } from './connection.js';
 import { limitsPayload } from './methods/files.js';
 import { authorOf, chatObject, envelope, tcId, type IdMap } from './views.js';
 
@@ -106,11 +107,12 @@ export class BotHub {
     return { chat, members: await this.engine.chats.memberIds(chatId) };
   }
 
-  private deliverMessage(c: BotConnection, chat: Chat, members: string[], m: Message): void {
+  /** `rendered`: the envelope serialised once for every viewer (not for P2P, whose title depends on who looks). */
+  private deliverMessage(c: BotConnection, chat: Chat, members: string[], m: Message, rendered?: RenderedPayload): void {
     const viewer = c.session!.user.id;
     const peerId = chat.type === 'p2p' ? members.find((x) => x !== viewer) ?? viewer : null;
-    c.notify('sendMessage', envelope(this.ids, m, { chat, peerId }, viewer), () => {
-      this.engine.chats.markRead(viewer, m.id).catch(() => { /* the message may be gone by now */ });
+    c.notify('sendMessage', rendered ?? envelope(this.ids, m, { chat, peerId }, viewer), () => {
+      this.engine.chats.markDelivered(viewer, m).catch((err) => this.onError(err));
     });
   }
 
@@ -123,7 +125,12 @@ export class BotHub {
       if (to.length === 0) return;
       this.enqueue(async () => {
         const info = await this.chatWithMembers(chatId);
-        if (info) for (const c of to) this.deliverMessage(c, info.chat, info.members, message);
+        if (!info) return;
+        // Outside P2P every member sees the same envelope (the group title, not a peer's id): serialise it once.
+        const rendered = info.chat.type !== 'p2p' && to.length > 1
+          ? new RenderedPayload(JSON.stringify(envelope(this.ids, message, { chat: info.chat, peerId: null }, to[0].session!.user.id)))
+          : undefined;
+        for (const c of to) this.deliverMessage(c, info.chat, info.members, message, rendered);
       });
     }));
     on(bus.on('message.edited', ({ chatId, userIds, message }) => {
@@ -141,6 +148,12 @@ export class BotHub {
     }));
     on(bus.on('message.removed', ({ chatId, userIds, by, messageId }) => {
       this.fanOut(userIds, 'removeMessage', { chatId, messageId, removedBy: authorOf(this.ids, by) });
+    }));
+    on(bus.on('chat.command', (e) => this.commandPressed(e)));
+    // A user deleted or disconnected by an administrator (presence.dropAll) loses its bot sockets too; a deleted
+    // user's reconnect then fails auth with 201.
+    on(bus.on('user.disconnect', ({ userId }) => {
+      for (const c of [...this.byUser.get(userId) ?? []]) c.socket.close(1008, 'User disconnected by the server');
     }));
     on(bus.on('chat.created', ({ chatId, userIds }) => this.chatCreated(this.targets(userIds), chatId)));
     on(bus.on('chat.updated', ({ chatId, userIds, field, title }) => {
@@ -175,6 +188,31 @@ export class BotHub {
         if (view.type === 'favorites') obj.title = null;
         if (obj.lastMessage && typeof obj.lastMessage === 'object') delete (obj.lastMessage as Record<string, unknown>).box;
         c.notify(method, obj);
+      }
+    });
+  }
+
+  /**
+   * The `command` notification (§6) to every connection of the bot the button addresses. The source type
+   * `"button"` is Parley's choice: the digest names the field but not its values.
+   */
+  private commandPressed(e: DomainEvents['chat.command']): void {
+    const to = this.targets([e.botId]);
+    if (to.length === 0) return;
+    this.enqueue(async () => {
+      const info = await this.chatWithMembers(e.chatId);
+      if (!info) return;
+      for (const c of to) {
+        const viewer = c.session!.user.id;
+        const peerId = info.chat.type === 'p2p' ? info.members.find((x) => x !== viewer) ?? viewer : null;
+        c.notify('command', {
+          commandId: e.commandId,
+          commandSource: {
+            type: 'button', message: envelope(this.ids, e.message, { chat: info.chat, peerId }, viewer),
+            ...(e.buttonId !== null ? { buttonId: e.buttonId } : {}), ...(e.waitReply ? { waitReply: true } : {}),
+          },
+          commandPayload: { type: 'command', command: e.command, ...(e.customData !== null ? { customData: e.customData } : {}) },
+        });
       }
     });
   }

@@ -3,6 +3,7 @@ import { chatMethods } from './methods/chats.js';
 import { messageMethods } from './methods/messages.js';
 import { fileMethods } from './methods/files.js';
 import { surveyMethods } from './methods/surveys.js';
+import { commandMethods } from './methods/commands.js';
 
 /** A client method: the signed-in session and the request payload → the response payload. */
 export type Method = (s: BotSession, p: Record<string, unknown>) => Promise<unknown>;
@@ -13,4 +14,5 @@ export const METHODS: Record<string, Method> = {
   ...messageMethods,
   ...fileMethods,
   ...surveyMethods,
+  ...commandMethods,
 };

@@ -1,5 +1,6 @@
 import { loginOf } from '../../engine/directory/ids.js';
 import { CHAT_ROLES, type ChatRole, type ParseMode } from '../../engine/chat/types.js';
+import type { Button } from '../../engine/chat/buttons.js';
 import { BotError, E } from './codes.js';
 import type { BotSession } from './connection.js';
 
@@ -51,16 +52,14 @@ export function roleOf(p: P, field = 'role'): ChatRole {
 const PARSE_MODES: readonly ParseMode[] = ['text', 'markdown', 'html'];
 
 /** `content: {text, parseMode, buttons?}` of sendMessage/editMessage. */
-export function textContentOf(p: P): { kind: 'text'; text: string; parseMode: ParseMode; buttons?: unknown[][] } {
+export function textContentOf(p: P): { kind: 'text'; text: string; parseMode: ParseMode; buttons?: Button[][] } {
   const c = p.content;
   if (!c || typeof c !== 'object' || Array.isArray(c)) throw new BotError(E.INTERNAL_ERROR, 'content is required');
   const content = c as P;
   if (typeof content.text !== 'string') throw new BotError(E.INTERNAL_ERROR, 'content.text is required');
   const mode = content.parseMode ?? 'text';
   if (typeof mode !== 'string' || !(PARSE_MODES as readonly string[]).includes(mode)) throw new BotError(E.INTERNAL_ERROR, 'content.parseMode must be text, markdown or html');
+  // Passed on as sent: the engine checks keyboards (engine/chat/buttons.ts), the same for every face.
   const buttons = content.buttons;
-  if (buttons !== undefined && buttons !== null && (!Array.isArray(buttons) || !buttons.every(Array.isArray))) {
-    throw new BotError(E.INTERNAL_ERROR, 'content.buttons must be an array of rows');
-  }
-  return { kind: 'text', text: content.text, parseMode: mode as ParseMode, ...(Array.isArray(buttons) ? { buttons: buttons as unknown[][] } : {}) };
+  return { kind: 'text', text: content.text, parseMode: mode as ParseMode, ...(buttons !== undefined && buttons !== null ? { buttons: buttons as Button[][] } : {}) };
 }

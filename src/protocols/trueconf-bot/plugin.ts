@@ -4,6 +4,7 @@ import type { BotDeps } from './deps.js';
 import { botHttpRoutes } from './http.js';
 import { BotConnection } from './connection.js';
 import { botFileRoutes } from './files-http.js';
+import { botOAuthFlowRoutes } from './oauth-flow.js';
 
 /** `Sec-WebSocket-Protocol`: echo `json.v1` when offered (the TS client's `ws` aborts otherwise, §1.1). */
 export function handleProtocols(protocols: Set<string>): string | false {
@@ -21,6 +22,7 @@ export function handleProtocols(protocols: Set<string>): string | false {
 export async function trueconfBot(app: FastifyInstance, deps: BotDeps): Promise<void> {
   await botHttpRoutes(app, deps);
   await botFileRoutes(app, deps);
+  await botOAuthFlowRoutes(app, deps);
   // Download links point back at the host and port the bot connected to (§7.2).
   const handler = (socket: WebSocket, req: FastifyRequest) => { new BotConnection(socket, deps, `${req.protocol}://${req.host}`); };
   app.get('/websocket/chat_bot', { websocket: true, schema: { hide: true } }, handler);

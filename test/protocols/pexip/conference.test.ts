@@ -41,7 +41,7 @@ test('conference functions through @pexip/infinity-api: every response passes it
   assert.equal((await setGuestsCanUnmute({ ...base, body: { setting: true } })).status, 200);
   assert.equal(live().guestsCanUnmute, true);
   assert.equal((await messageConference({ ...base, body: { type: 'text/plain', payload: 'Hello World' } })).status, 200);
-  assert.equal((await transformLayout({ ...base, body: { transforms: { layout: '4:0', free_form_overlay_text: ['a', 'b', 'c', 'd'] } } })).status, 200);
+  assert.equal((await transformLayout({ ...base, body: { transforms: { layout: '1:0', free_form_overlay_text: ['a', 'b', 'c', 'd'] } } })).status, 200);
   assert.equal((await silentVideoDetection({ ...base, body: { config: { enable: true, silent_after: 15, require_no_faces: true, reactivate_after: 2 } } })).status, 200);
   const th = await theme(base);
   assert.equal(th.status, 204);
@@ -156,16 +156,21 @@ test('muteguests mutes every guest, and guests joining later; unmuteguests lifts
   await t.parley.engine.sessions.stop({ kind: 'system' }, 'room');
 });
 
-test('transform_layout records the request; only 1:0 is produced; clearallbuzz lowers hands', async () => {
+test('transform_layout records the request; layouts that need composition are refused; clearallbuzz lowers hands', async () => {
   const h = await join(t, 'meet.room', 'Host', '1234');
   const g = await join(t, 'meet.room', 'G', '5678');
-  for (const transforms of [{ layout: '2:21' }, { guest_layout: '2:21', host_layout: '4:0' }, { streaming_indicator: true, recording_indicator: true },
-    { layout: 'ac', enable_overlay_text: false, enable_active_speaker_indication: true }, { layout: '2:21', streaming: { layout: '1:0' } }, { streaming: { waiting_screen_enabled: true } }]) {
+  for (const transforms of [{ layout: '1:0' }, { guest_layout: '1:0', host_layout: '1:0' }, { streaming_indicator: true, recording_indicator: true },
+    { enable_overlay_text: false, enable_active_speaker_indication: true }, { layout: '1:0', streaming: { layout: '1:0' } }, { streaming: { waiting_screen_enabled: true } }]) {
     ok(await px(t, 'POST', 'meet.room', 'transform_layout', { transforms }, { token: h.token }));
   }
+  for (const transforms of [{ layout: '2:21' }, { guest_layout: '2:21', host_layout: '1:0' }, { host_layout: '4:0' }, { layout: 'ac' }, { layout: '1:7' }]) {
+    const r = await px(t, 'POST', 'meet.room', 'transform_layout', { transforms }, { token: h.token });
+    failed(r, 400);
+    assert.match(r.body.result, /needs a composed picture/);
+  }
   assert.equal(live().layout!.view, '1:0');
-  assert.equal(live().layout!.requested.host_layout, '4:0');
-  assert.equal(live().layout!.requested.layout, '2:21');
+  assert.equal(live().layout!.requested.host_layout, '1:0');
+  assert.equal(live().layout!.requested.enable_overlay_text, false);
   ok(await px(t, 'POST', 'meet.room', `participants/${g.uuid}/buzz`, undefined, { token: g.token }));
   assert.ok(live().participants.get(g.uuid)!.handRaisedAt);
   ok(await px(t, 'POST', 'meet.room', 'clearallbuzz', undefined, { token: h.token }));

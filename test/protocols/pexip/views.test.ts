@@ -22,11 +22,15 @@ const session = (ps: LiveParticipant[], layout?: LiveSession['layout']): LiveSes
   nextJoinIndex: ps.length + 1, layout,
 });
 
-test('stage: speakers in order (spotlight first), vad 0/100', () => {
-  const s = session([person('a', { joinIndex: 1 }), person('b', { joinIndex: 2, spotlightAt: 5 }), person('w', { joinIndex: 0, state: 'waiting' })]);
-  assert.deepEqual(stageView(s, new Set(['a'])), [
+test('stage: spotlight first, then the most recent speaker, then joining order; vad 0/100', () => {
+  const s = session([person('a', { joinIndex: 1 }), person('b', { joinIndex: 2, spotlightAt: 5 }), person('c', { joinIndex: 3 }),
+    person('w', { joinIndex: 0, state: 'waiting' })]);
+  s.speaking = new Set(['c']);
+  s.spokeAt = new Map([['c', 10]]);
+  assert.deepEqual(stageView(s), [
     { participant_uuid: 'b', stage_index: 0, vad: 0 },
-    { participant_uuid: 'a', stage_index: 1, vad: 100 },
+    { participant_uuid: 'c', stage_index: 1, vad: 100 },
+    { participant_uuid: 'a', stage_index: 2, vad: 0 },
   ]);
 });
 

@@ -1,6 +1,6 @@
 import type { LiveParticipant, LiveSession } from '../../../engine/sessions/types.js';
 import { conferenceStatus } from '../routes/conference.js';
-import { participantsOf } from './participant.js';
+import { isSpeaking, stageOrder } from '../../../engine/sessions/stage.js';
 
 /** Payloads of the Pexip server-sent events other than the participant object (digest §6, notes §1.5). */
 
@@ -25,13 +25,6 @@ export interface LayoutView {
   overlay_text_enabled: boolean;
 }
 
-/** Who is on stage in order: spotlighted first (earliest spotlight first), then joining order. */
-export function stageOrder(s: LiveSession): LiveParticipant[] {
-  const live = participantsOf(s).filter((p) => p.state === 'connected');
-  const spot = live.filter((p) => p.spotlightAt !== null).sort((a, b) => a.spotlightAt! - b.spotlightAt!);
-  return [...spot, ...live.filter((p) => p.spotlightAt === null)];
-}
-
 /**
  * layout. `view` is what the mixer produces (the engine's session.layout.view); the requested layouts are echoed.
  * Seed: "an API-only participant (no audio or video) always receives an empty participants UUID list", so the
@@ -51,11 +44,9 @@ export function layoutView(s: LiveSession, recipientHasMedia: boolean): LayoutVi
   };
 }
 
-/** stage: the speaker order with voice activity (0 or 100). Without media nobody speaks: vad is 0. */
-export function stageView(s: LiveSession, speaking: ReadonlySet<string> = new Set()): Array<{
-  participant_uuid: string; stage_index: number; vad: number;
-}> {
-  return stageOrder(s).map((p, i) => ({ participant_uuid: p.id, stage_index: i, vad: speaking.has(p.id) ? 100 : 0 }));
+/** stage: the speaker order (the engine's stage) with voice activity, 0 or 100. */
+export function stageView(s: LiveSession): Array<{ participant_uuid: string; stage_index: number; vad: number }> {
+  return stageOrder(s).map((p, i) => ({ participant_uuid: p.id, stage_index: i, vad: isSpeaking(s, p.id) ? 100 : 0 }));
 }
 
 /** presentation_start; all three fields empty means the presentation was revoked (notes §1.5). */

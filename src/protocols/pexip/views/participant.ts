@@ -84,7 +84,7 @@ export function participantView(p: LiveParticipant, session: LiveSession, opts: 
     is_audio_only_call: yn(audioOnly),
     is_external: false,
     is_muted: yn(p.audioMuted),
-    is_presenting: yn(!!opts.presenterId && opts.presenterId === p.id),
+    is_presenting: yn((opts.presenterId ?? session.presenterId) === p.id),
     is_streaming_conference: false,
     is_video_call: yn(!audioOnly),
     is_video_muted: p.videoMuted,

@@ -1,0 +1,35 @@
+/**
+ * What the engine needs from a media plane (src/media implements it). The engine owns calls, stage and
+ * presentation as state; the plane carries packets and reports what it hears.
+ */
+export type MediaCallKind = 'main' | 'present-send' | 'present-receive';
+
+export interface MediaCallRequest {
+  conferenceId: string;
+  participantId: string;
+  callId: string;
+  kind: MediaCallKind;
+  /** What the call may carry (Pexip call_type video / video-only / audio). */
+  media: { audio: boolean; video: boolean };
+  /** The client's SDP offer. */
+  sdp: string;
+}
+
+export type MediaReport =
+  | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
+  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' };
+
+export interface MediaPort {
+  /** Answers the offer; rejects with an Error whose message is safe to show when the SDP is unusable. */
+  open(req: MediaCallRequest): Promise<string>;
+  ack(callId: string): Promise<void>;
+  candidate(callId: string, candidate: string, mid: string | null): Promise<void>;
+  update(callId: string, sdp: string): Promise<string>;
+  close(callId: string): Promise<void>;
+  /** Server-side mute: a muted participant is not heard / not seen by anyone. */
+  mute(conferenceId: string, participantId: string, audio: boolean, video: boolean): void;
+  /** The stage order (spotlight, then recent speakers) the voice switch follows. */
+  stage(conferenceId: string, order: string[]): void;
+  onReport(fn: (r: MediaReport) => void): void;
+  shutdown(): Promise<void>;
+}

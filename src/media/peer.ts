@@ -1,0 +1,147 @@
+import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
+import { codecs, headerExtensions } from './codecs.js';
+import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
+
+/** An incoming track of a call with the codec it arrived in. */
+export interface Inbound {
+  track: MediaStreamTrack;
+  mimeType: string;
+  /** Asks the publisher for a keyframe (PLI), at most every 300 ms. */
+  requestKeyframe(): void;
+}
+
+/** An outgoing m-line of a call and the codec negotiated for it. */
+export interface Outbound {
+  sender: RTCRtpSender;
+  mimeType: string;
+}
+
+/**
+ * One WebRTC call: a werift peer connection that answers the client's offer. It knows nothing of rooms:
+ * it hands incoming tracks to whoever listens and sends what it is given.
+ */
+export class Peer {
+  readonly pc: RTCPeerConnection;
+  audioIn?: Inbound;
+  videoIn?: Inbound;
+  audioOut?: Outbound;
+  videoOut?: Outbound;
+  /** performance.now() of the last packet (RTP or RTCP) from the client: the silence watchdog reads it. */
+  lastHeard = performance.now();
+  onInbound: (kind: 'audio' | 'video', inbound: Inbound) => void = () => undefined;
+  onRtp: (kind: 'audio' | 'video', rtp: RtpPacket) => void = () => undefined;
+  /** A subscriber lost a picture (PLI/FIR from the client) on our outgoing video. */
+  onKeyframeWanted: () => void = () => undefined;
+  private pliAt = 0;
+
+  constructor(private readonly rtc: RtcSettings, readonly kind: CallKind, readonly media: CallMedia) {
+    this.pc = new RTCPeerConnection({
+      codecs: codecs(),
+      headerExtensions: headerExtensions(),
+      iceAdditionalHostAddresses: rtc.hostAddresses,
+      iceUseIpv6: false,
+      // werift's default asks Google's STUN server; a server knows its addresses (PARLEY_RTC_ADDRESS for NAT).
+      iceServers: [],
+      // One transport for all m-lines: werift's max-compat gathers one per m-line and leaks the unused ones.
+      bundlePolicy: 'max-bundle',
+      ...(rtc.portRange[0] > 0 ? { icePortRange: rtc.portRange } : {}),
+    });
+    this.pc.onTrack.subscribe((track) => this.attachInbound(track));
+  }
+
+  /** Applies the client's offer and returns our answer with every candidate (no trickle from our side). */
+  async answer(offer: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.gathered();
+    this.bindSenders();
+    return this.announce(this.pc.localDescription!.sdp);
+  }
+
+  async addCandidate(candidate: string, mid: string | null): Promise<void> {
+    const line = candidate.startsWith('a=') ? candidate.slice(2) : candidate;
+    if (!line) return; // end-of-candidates
+    await this.pc.addIceCandidate({ candidate: line, sdpMid: mid ?? undefined });
+  }
+
+  /**
+   * Sends one packet on an outgoing m-line. A fresh header each time: werift stamps its own SSRC and payload
+   * type into it, and one incoming packet feeds many calls.
+   */
+  send(out: Outbound, marker: boolean, seq: number, ts: number, payload: Buffer): void {
+    const header = new RtpHeader({ marker, sequenceNumber: seq, timestamp: ts });
+    out.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close().catch(() => undefined);
+  }
+
+  /** What we do on an m-line: send what the call type allows, receive what the client publishes. */
+  private directionFor(t: RTCRtpTransceiver): 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' {
+    const wanted = t.kind === 'audio' ? this.media.audio : this.media.video;
+    if (!wanted) return 'inactive';
+    if (this.kind === 'present-send') return 'recvonly';
+    if (this.kind === 'present-receive') return t.kind === 'video' ? 'sendonly' : 'inactive';
+    const offered = t.offerDirection;
+    if (offered === 'sendonly') return 'recvonly';
+    if (offered === 'recvonly') return 'sendonly';
+    if (offered === 'inactive') return 'inactive';
+    return 'sendrecv';
+  }
+
+  private bindSenders(): void {
+    for (const t of this.pc.getTransceivers()) {
+      const d = t.currentDirection ?? t.direction;
+      if (d !== 'sendrecv' && d !== 'sendonly') continue;
+      const codec = t.sender.codec;
+      if (!codec) continue;
+      const out: Outbound = { sender: t.sender, mimeType: codec.mimeType.toLowerCase() };
+      if (t.kind === 'audio' && !this.audioOut) this.audioOut = out;
+      if (t.kind === 'video' && !this.videoOut) {
+        this.videoOut = out;
+        t.sender.onPictureLossIndication.subscribe(() => this.onKeyframeWanted());
+      }
+      t.sender.onRtcp.subscribe(() => { this.lastHeard = performance.now(); });
+    }
+  }
+
+  private attachInbound(track: MediaStreamTrack): void {
+    const kind = track.kind === 'audio' ? 'audio' : 'video';
+    const t = this.pc.getTransceivers().find((x) => x.receiver.tracks.includes(track));
+    const mimeType = (track.codec?.mimeType ?? t?.codecs[0]?.mimeType ?? '').toLowerCase();
+    const inbound: Inbound = {
+      track,
+      mimeType,
+      requestKeyframe: () => {
+        const now = performance.now();
+        if (now - this.pliAt < 300 || !t || track.ssrc === undefined) return;
+        this.pliAt = now;
+        t.receiver.sendRtcpPLI(track.ssrc).catch(() => undefined);
+      },
+    };
+    if (kind === 'audio') this.audioIn = inbound; else this.videoIn = inbound;
+    track.onReceiveRtp.subscribe((rtp) => {
+      this.lastHeard = performance.now();
+      this.onRtp(kind, rtp);
+    });
+    this.onInbound(kind, inbound);
+  }
+
+  private gathered(): Promise<void> {
+    if (this.pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const { unSubscribe } = this.pc.iceGatheringStateChange.subscribe((s) => {
+        if (s === 'complete') { unSubscribe(); resolve(); }
+      });
+    });
+  }
+
+  /** 1:1 NAT: every host candidate announces the public address instead of the local one (same port). */
+  private announce(sdp: string): string {
+    const pub = this.rtc.announcedAddress;
+    if (!pub) return sdp;
+    return sdp.replace(/^(a=candidate:\S+ \d+ udp \d+ )(\S+)( \d+ typ host)/gim, `$1${pub}$3`);
+  }
+}

@@ -1,0 +1,340 @@
+import type { RtpPacket } from 'werift';
+import { Peer, type Inbound, type Outbound } from './peer.js';
+import { RtpRewriter } from './rtp/rewriter.js';
+import { isKeyframeStart } from './rtp/keyframe.js';
+import { AudioMixer } from './audio/mixer.js';
+import { FRAME_SAMPLES, OpusDecoder, OpusEncoder } from './audio/opus.js';
+import { dbov, VoiceActivity } from './audio/levels.js';
+import type { CallKind, CallMedia, FromWorker, RoomStats, RtcSettings } from './protocol.js';
+
+/** A call in the room and what the room keeps for it. */
+interface Call {
+  id: string;
+  participantId: string;
+  kind: CallKind;
+  peer: Peer;
+  /** Media flows to the client only after Pexip's `ack`. */
+  acked: boolean;
+  connected: boolean;
+  /** Outgoing video: which source it shows and how its numbering continues across switches. */
+  video?: VideoSink;
+  /** Outgoing audio numbering: the mix is a stream of our own. */
+  audioSeq: number;
+  audioTs: number;
+  failed: boolean;
+}
+
+interface VideoSink {
+  call: Call;
+  out: Outbound;
+  rewriter: RtpRewriter;
+  /** The source we switch to on its next keyframe. */
+  pending?: string;
+  pendingSince: number;
+}
+
+/** A participant's published audio: decoded frames waiting for the next mix tick, in sequence order. */
+interface AudioSource {
+  decoder: OpusDecoder;
+  queue: Array<{ seq: number; pcm: Int16Array }>;
+  level: number;
+  vad: VoiceActivity;
+}
+
+/** The presentation source's key in the video source map (participants are uuids, so it cannot clash). */
+const PRESENTATION = '#presentation';
+const MAX_QUEUE = 5;
+
+/**
+ * One conference's media: every call of its participants, the audio mix and the voice-switched video.
+ * Pexip clients get what an MCU sends: one mixed audio stream and one main video stream (the current speaker,
+ * forwarded, not transcoded), plus the presentation on their presentation call.
+ */
+export class Room {
+  private readonly calls = new Map<string, Call>();
+  /** Published video by participant id (and PRESENTATION): the inbound track and its codec. */
+  private readonly videoSources = new Map<string, Inbound>();
+  private readonly audioSources = new Map<string, AudioSource>();
+  private readonly muted = new Map<string, { audio: boolean; video: boolean }>();
+  /** Stage order from the engine: spotlight, then most recent speakers. */
+  private stage: string[] = [];
+  private presenterCall?: string;
+  private readonly mixer = new AudioMixer();
+  private readonly encoders = new Map<string, OpusEncoder>();
+  private tick?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
+  private nextTickAt = 0;
+  readonly stats: RoomStats;
+
+  constructor(readonly conferenceId: string, private readonly rtc: RtcSettings, private readonly report: (m: FromWorker) => void) {
+    this.stats = { conferenceId, calls: 0, packetsIn: 0, packetsOut: 0, mixTicks: 0 };
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  async open(participantId: string, callId: string, kind: CallKind, media: CallMedia, sdp: string): Promise<string> {
+    const peer = new Peer(this.rtc, kind, media);
+    const call: Call = { id: callId, participantId, kind, peer, acked: false, connected: false, audioSeq: Math.floor(Math.random() * 65536), audioTs: 0, failed: false };
+    this.calls.set(callId, call);
+    this.stats.calls = this.calls.size;
+    peer.onInbound = (k, inbound) => this.inbound(call, k, inbound);
+    peer.onRtp = (k, rtp) => this.rtp(call, k, rtp);
+    peer.onKeyframeWanted = () => this.keyframeWanted(call);
+    peer.pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected' && !call.connected) {
+        call.connected = true;
+        peer.lastHeard = performance.now();
+        this.report({ kind: 'call', callId, state: 'connected' });
+        this.reselect();
+      }
+      if ((s === 'failed' || s === 'closed') && this.calls.has(callId)) this.fail(call);
+    });
+    try {
+      const answer = await peer.answer(sdp);
+      if (peer.videoOut) call.video = { call, out: peer.videoOut, rewriter: new RtpRewriter(90000), pendingSince: 0 };
+      this.start();
+      return answer;
+    } catch (err) {
+      this.calls.delete(callId);
+      await peer.close();
+      throw err;
+    }
+  }
+
+  ack(callId: string): void {
+    const call = this.must(callId);
+    call.acked = true;
+    this.reselect();
+  }
+
+  async candidate(callId: string, candidate: string, mid: string | null): Promise<void> {
+    await this.must(callId).peer.addCandidate(candidate, mid);
+  }
+
+  /** Renegotiation (Pexip `update`): a new offer on the same call. */
+  async update(callId: string, sdp: string): Promise<string> {
+    const call = this.must(callId);
+    const answer = await call.peer.answer(sdp);
+    if (call.peer.videoOut && !call.video) call.video = { call, out: call.peer.videoOut, rewriter: new RtpRewriter(90000), pendingSince: 0 };
+    return answer;
+  }
+
+  async close(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    this.stats.calls = this.calls.size;
+    this.dropSources(call);
+    await call.peer.close();
+    this.reselect();
+    if (this.calls.size === 0) this.stop();
+  }
+
+  setMuted(participantId: string, audio: boolean, video: boolean): void {
+    this.muted.set(participantId, { audio, video });
+    this.reselect();
+  }
+
+  setStage(order: string[]): void {
+    this.stage = order;
+    this.reselect();
+  }
+
+  async dispose(): Promise<void> {
+    this.stop();
+    await Promise.all([...this.calls.keys()].map((id) => this.close(id)));
+  }
+
+  private must(callId: string): Call {
+    const c = this.calls.get(callId);
+    if (!c) throw new Error('Call not found');
+    return c;
+  }
+
+  private fail(call: Call): void {
+    if (call.failed) return;
+    call.failed = true;
+    this.report({ kind: 'call', callId: call.id, state: 'failed' });
+  }
+
+  // ---- inbound media ----
+
+  private inbound(call: Call, kind: 'audio' | 'video', inbound: Inbound): void {
+    if (kind === 'audio' && call.kind === 'main') {
+      this.audioSources.get(call.participantId)?.decoder.close();
+      this.audioSources.set(call.participantId, { decoder: new OpusDecoder(), queue: [], level: -127, vad: new VoiceActivity() });
+    }
+    if (kind === 'video') {
+      if (call.kind === 'main') this.videoSources.set(call.participantId, inbound);
+      if (call.kind === 'present-send') { this.videoSources.set(PRESENTATION, inbound); this.presenterCall = call.id; }
+      this.reselect();
+    }
+  }
+
+  private dropSources(call: Call): void {
+    if (call.kind === 'main') {
+      this.audioSources.get(call.participantId)?.decoder.close();
+      this.audioSources.delete(call.participantId);
+      this.videoSources.delete(call.participantId);
+    }
+    if (call.kind === 'present-send' && this.presenterCall === call.id) {
+      this.videoSources.delete(PRESENTATION);
+      this.presenterCall = undefined;
+    }
+  }
+
+  private rtp(call: Call, kind: 'audio' | 'video', rtp: RtpPacket): void {
+    this.stats.packetsIn++;
+    if (kind === 'audio') {
+      const src = call.kind === 'main' ? this.audioSources.get(call.participantId) : undefined;
+      if (!src || rtp.payload.length === 0) return;
+      const pcm = src.decoder.decode(rtp.payload);
+      if (!pcm) return;
+      const seq = rtp.header.sequenceNumber;
+      // Insert in sequence order: a reordered packet still plays in its place.
+      let i = src.queue.length;
+      while (i > 0 && ((seq - src.queue[i - 1].seq) & 0xffff) > 0x8000) i--;
+      src.queue.splice(i, 0, { seq, pcm });
+      while (src.queue.length > MAX_QUEUE) src.queue.shift();
+      return;
+    }
+    const key = call.kind === 'present-send' ? PRESENTATION : call.participantId;
+    const source = this.videoSources.get(key);
+    if (!source) return;
+    for (const c of this.calls.values()) {
+      const sink = c.video;
+      if (!sink || !c.acked || !c.connected) continue;
+      if (sink.pending === key && isKeyframeStart(source.mimeType, rtp.payload)) {
+        sink.rewriter.switchTo(key, rtp.header.sequenceNumber, rtp.header.timestamp);
+        sink.pending = undefined;
+      }
+      if (sink.rewriter.currentSource !== key) continue;
+      const { seq, ts } = sink.rewriter.map(rtp.header.sequenceNumber, rtp.header.timestamp);
+      c.peer.send(sink.out, rtp.header.marker, seq, ts, rtp.payload);
+      this.stats.packetsOut++;
+    }
+  }
+
+  private keyframeWanted(call: Call): void {
+    const src = call.video?.rewriter.currentSource;
+    if (src) this.videoSources.get(src)?.requestKeyframe();
+  }
+
+  // ---- video selection ----
+
+  /** Re-decides every subscriber's video source; a change waits for the new source's keyframe. */
+  private reselect(): void {
+    const now = performance.now();
+    for (const c of this.calls.values()) {
+      const sink = c.video;
+      if (!sink) continue;
+      const want = this.sourceFor(c, sink.out.mimeType);
+      if (want === undefined) { sink.rewriter.clear(); sink.pending = undefined; continue; }
+      if (want === sink.rewriter.currentSource) { sink.pending = undefined; continue; }
+      if (want !== sink.pending) { sink.pending = want; sink.pendingSince = now; }
+      this.videoSources.get(want)?.requestKeyframe();
+    }
+  }
+
+  /** The main speaker for a main call (not oneself; video-muted and other-codec sources skipped), the presentation for a presentation call. */
+  private sourceFor(c: Call, mimeType: string): string | undefined {
+    if (c.kind === 'present-receive') {
+      const src = this.videoSources.get(PRESENTATION);
+      return src && src.mimeType === mimeType ? PRESENTATION : undefined;
+    }
+    if (c.kind !== 'main') return undefined;
+    const usable = (id: string) => {
+      const src = this.videoSources.get(id);
+      return id !== c.participantId && src !== undefined && src.mimeType === mimeType && !this.muted.get(id)?.video;
+    };
+    const staged = this.stage.find(usable);
+    if (staged) return staged;
+    // Not on the engine's stage yet (just joined): anyone who publishes.
+    for (const id of this.videoSources.keys()) if (id !== PRESENTATION && usable(id)) return id;
+    return undefined;
+  }
+
+  // ---- audio mix ----
+
+  private start(): void {
+    if (this.tick) return;
+    this.nextTickAt = performance.now() + 20;
+    const loop = () => {
+      this.mixOnce();
+      // Drift-corrected 20 ms clock: timers fire late, the mix must not fall behind real time.
+      this.nextTickAt += 20;
+      const now = performance.now();
+      if (this.nextTickAt < now - 100) this.nextTickAt = now + 20;
+      this.tick = setTimeout(loop, Math.max(0, this.nextTickAt - now));
+    };
+    this.tick = setTimeout(loop, 20);
+    this.watchdog = setInterval(() => this.checkSilence(), 1000);
+  }
+
+  private stop(): void {
+    if (this.tick) clearTimeout(this.tick);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.tick = undefined;
+    this.watchdog = undefined;
+    for (const e of this.encoders.values()) e.close();
+    this.encoders.clear();
+  }
+
+  /** A connected call we have not heard from (no RTP, no RTCP) for the timeout is a ghost: report it. */
+  private checkSilence(): void {
+    const now = performance.now();
+    for (const c of this.calls.values()) {
+      if (c.connected && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c);
+    }
+    // A pending switch whose keyframe never came: ask again.
+    for (const c of this.calls.values()) {
+      if (c.video?.pending && now - c.video.pendingSince > 1000) {
+        c.video.pendingSince = now;
+        this.videoSources.get(c.video.pending)?.requestKeyframe();
+      }
+    }
+  }
+
+  private mixOnce(): void {
+    this.stats.mixTicks++;
+    const inputs = [];
+    for (const [id, src] of this.audioSources) {
+      const frame = src.queue.shift();
+      const level = frame ? dbov(frame.pcm) : null;
+      src.level = level ?? -127;
+      if (src.vad.push(level)) this.report({ kind: 'speaking', conferenceId: this.conferenceId, participantId: id, speaking: src.vad.speaking });
+      if (frame && !this.muted.get(id)?.audio) inputs.push({ id, pcm: frame.pcm, level: src.level });
+    }
+    const listeners = [...this.calls.values()].filter((c) => c.kind === 'main' && c.acked && c.connected && c.peer.audioOut);
+    if (listeners.length === 0) return;
+    const mix = this.mixer.mix(inputs);
+    let common: Buffer | undefined;
+    const minus = new Map<string, Buffer>();
+    for (const c of listeners) {
+      let payload: Buffer;
+      const own = mix.minus.get(c.participantId);
+      if (own) {
+        payload = minus.get(c.participantId) ?? this.encoder(c.participantId).encode(own);
+        minus.set(c.participantId, payload);
+      } else {
+        common ??= this.encoder('').encode(mix.common);
+        payload = common;
+      }
+      c.audioSeq = (c.audioSeq + 1) & 0xffff;
+      c.audioTs = (c.audioTs + FRAME_SAMPLES) >>> 0;
+      c.peer.send(c.peer.audioOut!, false, c.audioSeq, c.audioTs, payload);
+      this.stats.packetsOut++;
+    }
+    // Encoders of speakers no longer in the mix keep state for their return; drop those of people who left.
+    for (const id of this.encoders.keys()) if (id && !this.audioSources.has(id)) { this.encoders.get(id)!.close(); this.encoders.delete(id); }
+  }
+
+  /** '' is the common mix's encoder; a participant id is that speaker's mix-minus encoder. */
+  private encoder(id: string): OpusEncoder {
+    let e = this.encoders.get(id);
+    if (!e) { e = new OpusEncoder(); this.encoders.set(id, e); }
+    return e;
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
+} from 'werift';
+import { OpusDecoder, OpusEncoder, FRAME_SAMPLES, SAMPLE_RATE } from '../../src/media/audio/opus.js';
+
+/**
+ * A Pexip media client in Node for wire tests: it joins through the Client API like any third-party client
+ * (POST calls with an SDP offer, ack, trickle candidates) and publishes known media: a sine tone of its own
+ * frequency (real Opus) and synthetic VP8 packets whose payload names the sender. The VP8 is not a picture
+ * (nothing here decodes video); it is real RTP with real keyframe markers, which is all the SFU looks at.
+ */
+export interface MediaClientOptions {
+  base: string;
+  alias: string;
+  token: string;
+  uuid: string;
+  /** Tone in Hz; 0 = publish silence. */
+  tone: number;
+  /** Tag carried in every video packet, to tell whose video arrives. */
+  tag: string;
+  present?: 'send' | 'receive';
+  audio?: boolean;
+  video?: boolean;
+}
+
+export class MediaClient {
+  readonly pc = new RTCPeerConnection({
+    codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [useNACK(), usePLI()] })] },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+    iceServers: [],
+    bundlePolicy: 'max-bundle',
+  });
+  callUuid = '';
+  /** Decoded received audio, 48 kHz mono, most recent last. */
+  readonly heard: Int16Array[] = [];
+  /** Tags of received video packets in arrival order, with their RTP headers. */
+  readonly seen: Array<{ tag: string; seq: number; ts: number; ssrc: number; at: number }> = [];
+  keyframeRequests = 0;
+  private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
+  private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
+  private readonly decoder = new OpusDecoder();
+  private readonly encoder = new OpusEncoder(48000);
+  private timer?: NodeJS.Timeout;
+  private aSeq = 0; private aTs = 0; private vSeq = 0; private vTs = 0; private frames = 0;
+  private sendingAudio = true;
+  private sendingVideo = true;
+  private forceKey = true;
+
+  constructor(readonly opts: MediaClientOptions) {}
+
+  private url(path: string): string {
+    return `${this.opts.base}/api/client/v2/conferences/${encodeURIComponent(this.opts.alias)}/participants/${this.opts.uuid}/${path}`;
+  }
+
+  private async post(path: string, body: unknown = {}): Promise<{ status: number; body: any }> {
+    const r = await fetch(this.url(path), { method: 'POST', headers: { token: this.opts.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  }
+
+  /** Offers, gets the answer, acks, and waits for the connection. Returns the calls response. */
+  async connect(): Promise<{ status: number; body: any }> {
+    const { present } = this.opts;
+    const audio = this.opts.audio ?? !present;
+    const video = this.opts.video ?? true;
+    let vt: RTCRtpTransceiver | undefined;
+    if (audio) this.pc.addTransceiver(this.audioTrack, { direction: 'sendrecv' });
+    if (video) vt = this.pc.addTransceiver(this.videoTrack, { direction: present === 'receive' ? 'recvonly' : present === 'send' ? 'sendonly' : 'sendrecv' });
+    vt?.sender.onPictureLossIndication.subscribe(() => { this.keyframeRequests++; this.forceKey = true; });
+    this.pc.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (track.kind === 'audio') {
+          const pcm = this.decoder.decode(rtp.payload);
+          if (pcm) this.heard.push(pcm);
+        } else {
+          const tag = rtp.payload.subarray(2, 2 + 8).toString('latin1').replace(/\0+$/, '');
+          this.seen.push({ tag, seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, ssrc: rtp.header.ssrc, at: performance.now() });
+        }
+      });
+    });
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (this.pc.iceGatheringState === 'complete') return resolve();
+      this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
+    });
+    const res = await this.post('calls', { call_type: 'WEBRTC', sdp: this.pc.localDescription!.sdp, ...(present ? { present } : {}) });
+    if (res.status !== 200) return res;
+    this.callUuid = res.body.result.call_uuid;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: res.body.result.sdp });
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('ICE/DTLS did not connect in 10 s')), 10_000);
+      this.pc.connectionStateChange.subscribe((s) => { if (s === 'connected') { clearTimeout(t); resolve(); } });
+    });
+    const ack = await this.post(`calls/${this.callUuid}/ack`);
+    if (ack.status !== 200) throw new Error(`ack failed: ${JSON.stringify(ack.body)}`);
+    this.start();
+    return res;
+  }
+
+  /** Publishes 20 ms of tone and, every 33 ms on average, a video packet (a keyframe when one was asked for). */
+  private start(): void {
+    const pcm = new Int16Array(FRAME_SAMPLES);
+    let last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const n = Math.min(5, Math.max(1, Math.round((now - last) / 20)));
+      last = now;
+      for (let k = 0; k < n; k++) this.tick(pcm);
+    }, 20);
+  }
+
+  private tick(pcm: Int16Array): void {
+    if (this.sendingAudio && this.opts.audio !== false && !this.opts.present) {
+      for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = this.opts.tone ? Math.round(6000 * Math.sin((2 * Math.PI * this.opts.tone * (this.aTs + i)) / SAMPLE_RATE)) : 0;
+      const payload = this.encoder.encode(pcm);
+      this.audioTrack.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: this.aSeq++ & 0xffff, timestamp: this.aTs, ssrc: 1 }), payload));
+      this.aTs = (this.aTs + FRAME_SAMPLES) >>> 0;
+    }
+    this.frames++;
+    if (this.sendingVideo && this.opts.video !== false && this.opts.present !== 'receive' && this.frames % 2 === 0) {
+      const key = this.forceKey || this.frames % 100 === 0;
+      this.forceKey = false;
+      const payload = Buffer.alloc(2 + 8 + 100);
+      payload[0] = 0x10; // S=1, PID=0
+      payload[1] = key ? 0x00 : 0x01; // VP8 frame tag: P bit clear on a keyframe
+      payload.write(this.opts.tag.padEnd(8, '\0').slice(0, 8), 2, 'latin1');
+      this.videoTrack.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: this.vSeq++ & 0xffff, timestamp: this.vTs, ssrc: 2, marker: true }), payload));
+      this.vTs = (this.vTs + 3000) >>> 0;
+    }
+  }
+
+  /** Stops publishing (a participant who goes quiet; or, with `vanish`, a client that disappears without BYE). */
+  pause(): void {
+    this.sendingAudio = false;
+    this.sendingVideo = false;
+  }
+
+  resume(): void {
+    this.sendingAudio = true;
+    this.sendingVideo = true;
+  }
+
+  /** Power of `freq` in the last `ms` of received audio, relative to the signal (Goertzel), 0..1. */
+  toneShare(freq: number, ms = 400): number {
+    const frames = this.heard.slice(-Math.round(ms / 20));
+    let power = 0;
+    let total = 0;
+    for (const f of frames) {
+      const w = (2 * Math.PI * freq) / SAMPLE_RATE;
+      const c = 2 * Math.cos(w);
+      let s1 = 0; let s2 = 0; let e = 0;
+      for (let i = 0; i < f.length; i++) { const s0 = f[i] + c * s1 - s2; s2 = s1; s1 = s0; e += f[i] * f[i]; }
+      power += (s1 * s1 + s2 * s2 - c * s1 * s2) / (f.length / 2);
+      total += e;
+    }
+    return total === 0 ? 0 : power / total;
+  }
+
+  /** Amplitude (0..32767) of `freq` in the last `ms` of received audio: ~6000 for a tone heard alone, ~0 when absent. */
+  toneAmplitude(freq: number, ms = 400): number {
+    const frames = this.heard.slice(-Math.round(ms / 20));
+    if (frames.length === 0) return 0;
+    let sum = 0;
+    for (const f of frames) {
+      const c = 2 * Math.cos((2 * Math.PI * freq) / SAMPLE_RATE);
+      let s1 = 0; let s2 = 0;
+      for (let i = 0; i < f.length; i++) { const s0 = f[i] + c * s1 - s2; s2 = s1; s1 = s0; }
+      sum += (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - c * s1 * s2))) / f.length;
+    }
+    return sum / frames.length;
+  }
+
+  /** Tag of the video that arrived most recently. */
+  lastSeen(): string | undefined {
+    return this.seen.at(-1)?.tag;
+  }
+
+  async hangUp(): Promise<{ status: number; body: any }> {
+    this.stop();
+    return this.post(`calls/${this.callUuid}/disconnect`);
+  }
+
+  /** Stops everything locally without telling the server (a vanished client). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    void this.pc.close();
+  }
+
+  close(): void {
+    this.stop();
+    this.decoder.close();
+    this.encoder.close();
+  }
+}
+
+export const waitFor = async (pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
