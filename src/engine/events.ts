@@ -53,6 +53,11 @@ export interface DomainEvents {
     conferenceId: string; streamId: string; participantId: string; callId: string;
     kind: 'main' | 'present-send' | 'present-receive'; state: 'offered' | 'active' | 'ended'; reason?: string;
   };
+  /** Multistream: the participants a call's video slots show changed (mid -> participant, null = empty). */
+  'media.slots': {
+    conferenceId: string; streamId: string; participantId: string; callId: string;
+    slots: Array<{ mid: string; participantId: string | null }>;
+  };
   /** The requested or produced layout of a session changed (session.layout). */
   'session.layout': { conferenceId: string; streamId: string };
   // Chats: `userIds` are the members to notify (for a removal, including the one who left or was removed);

@@ -14,6 +14,7 @@ export interface Inbound {
 export interface Outbound {
   sender: RTCRtpSender;
   mimeType: string;
+  mid: string;
 }
 
 /**
@@ -25,13 +26,16 @@ export class Peer {
   audioIn?: Inbound;
   videoIn?: Inbound;
   audioOut?: Outbound;
+  /** The first outgoing video m-line (the main video of a Pexip call). */
   videoOut?: Outbound;
+  /** Every outgoing video m-line in SDP order (multistream: one per slot). */
+  videoOuts: Outbound[] = [];
   /** performance.now() of the last packet (RTP or RTCP) from the client: the silence watchdog reads it. */
   lastHeard = performance.now();
   onInbound: (kind: 'audio' | 'video', inbound: Inbound) => void = () => undefined;
   onRtp: (kind: 'audio' | 'video', rtp: RtpPacket) => void = () => undefined;
-  /** A subscriber lost a picture (PLI/FIR from the client) on our outgoing video. */
-  onKeyframeWanted: () => void = () => undefined;
+  /** A subscriber lost a picture (PLI/FIR from the client) on one of our outgoing videos. */
+  onKeyframeWanted: (out: Outbound) => void = () => undefined;
   private pliAt = 0;
 
   constructor(private readonly rtc: RtcSettings, readonly kind: CallKind, readonly media: CallMedia) {
@@ -81,14 +85,14 @@ export class Peer {
   /** What we do on an m-line: send what the call type allows, receive what the client publishes. */
   private directionFor(t: RTCRtpTransceiver): 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' {
     const wanted = t.kind === 'audio' ? this.media.audio : this.media.video;
+    // werift keeps the offer's direction as seen from our side: 'recvonly' when the client only sends.
+    const allowed = t.offerDirection;
+    const canSend = allowed === 'sendrecv' || allowed === 'sendonly';
+    const canRecv = allowed === 'sendrecv' || allowed === 'recvonly';
     if (!wanted) return 'inactive';
-    if (this.kind === 'present-send') return 'recvonly';
-    if (this.kind === 'present-receive') return t.kind === 'video' ? 'sendonly' : 'inactive';
-    const offered = t.offerDirection;
-    if (offered === 'sendonly') return 'recvonly';
-    if (offered === 'recvonly') return 'sendonly';
-    if (offered === 'inactive') return 'inactive';
-    return 'sendrecv';
+    if (this.kind === 'present-send') return canRecv ? 'recvonly' : 'inactive';
+    if (this.kind === 'present-receive') return t.kind === 'video' && canSend ? 'sendonly' : 'inactive';
+    return allowed;
   }
 
   private bindSenders(): void {
@@ -97,11 +101,14 @@ export class Peer {
       if (d !== 'sendrecv' && d !== 'sendonly') continue;
       const codec = t.sender.codec;
       if (!codec) continue;
-      const out: Outbound = { sender: t.sender, mimeType: codec.mimeType.toLowerCase() };
+      if (t.kind === 'audio' && this.audioOut?.sender === t.sender) continue;
+      if (this.videoOuts.some((o) => o.sender === t.sender)) continue;
+      const out: Outbound = { sender: t.sender, mimeType: codec.mimeType.toLowerCase(), mid: t.mid ?? '' };
       if (t.kind === 'audio' && !this.audioOut) this.audioOut = out;
-      if (t.kind === 'video' && !this.videoOut) {
-        this.videoOut = out;
-        t.sender.onPictureLossIndication.subscribe(() => this.onKeyframeWanted());
+      if (t.kind === 'video') {
+        this.videoOut ??= out;
+        this.videoOuts.push(out);
+        t.sender.onPictureLossIndication.subscribe(() => this.onKeyframeWanted(out));
       }
       t.sender.onRtcp.subscribe(() => { this.lastHeard = performance.now(); });
     }

@@ -21,7 +21,7 @@ export interface RtcSettings {
 }
 
 export type ToWorker =
-  | { op: 'open'; rid: number; conferenceId: string; participantId: string; callId: string; kind: CallKind; media: CallMedia; sdp: string }
+  | { op: 'open'; rid: number; conferenceId: string; participantId: string; callId: string; kind: CallKind; media: CallMedia; sdp: string; multistream?: boolean }
   | { op: 'candidate'; rid: number; callId: string; candidate: string; mid: string | null }
   | { op: 'update'; rid: number; callId: string; sdp: string }
   | { op: 'ack'; rid: number; callId: string }
@@ -35,6 +35,8 @@ export type FromWorker =
   | { kind: 'reply'; rid: number; ok: false; error: string }
   | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
   | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' }
+  /** Multistream: which participant each outgoing video m-line (by mid) shows; null = nobody. */
+  | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> }
   | { kind: 'ready' };
 
 export interface RoomStats {

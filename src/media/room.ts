@@ -16,8 +16,12 @@ interface Call {
   /** Media flows to the client only after Pexip's `ack`. */
   acked: boolean;
   connected: boolean;
-  /** Outgoing video: which source it shows and how its numbering continues across switches. */
-  video?: VideoSink;
+  /** Outgoing videos: the main video (one), the presentation (one), or multistream slots (one per m-line). */
+  sinks: VideoSink[];
+  /** Parley's multistream mode: each outgoing video m-line is a slot showing one participant. */
+  multistream: boolean;
+  /** The slot assignment last reported (multistream), to report changes only. */
+  slotKey: string;
   /** Outgoing audio numbering: the mix is a stream of our own. */
   audioSeq: number;
   audioTs: number;
@@ -25,7 +29,6 @@ interface Call {
 }
 
 interface VideoSink {
-  call: Call;
   out: Outbound;
   rewriter: RtpRewriter;
   /** The source we switch to on its next keyframe. */
@@ -74,14 +77,17 @@ export class Room {
     return this.calls.size;
   }
 
-  async open(participantId: string, callId: string, kind: CallKind, media: CallMedia, sdp: string): Promise<string> {
+  async open(participantId: string, callId: string, kind: CallKind, media: CallMedia, sdp: string, multistream = false): Promise<string> {
     const peer = new Peer(this.rtc, kind, media);
-    const call: Call = { id: callId, participantId, kind, peer, acked: false, connected: false, audioSeq: Math.floor(Math.random() * 65536), audioTs: 0, failed: false };
+    const call: Call = {
+      id: callId, participantId, kind, peer, acked: false, connected: false, audioSeq: Math.floor(Math.random() * 65536), audioTs: 0,
+      failed: false, sinks: [], multistream: multistream && kind === 'main', slotKey: '',
+    };
     this.calls.set(callId, call);
     this.stats.calls = this.calls.size;
     peer.onInbound = (k, inbound) => this.inbound(call, k, inbound);
     peer.onRtp = (k, rtp) => this.rtp(call, k, rtp);
-    peer.onKeyframeWanted = () => this.keyframeWanted(call);
+    peer.onKeyframeWanted = (out) => this.keyframeWanted(call, out);
     peer.pc.connectionStateChange.subscribe((s) => {
       if (s === 'connected' && !call.connected) {
         call.connected = true;
@@ -93,7 +99,7 @@ export class Room {
     });
     try {
       const answer = await peer.answer(sdp);
-      if (peer.videoOut) call.video = { call, out: peer.videoOut, rewriter: new RtpRewriter(90000), pendingSince: 0 };
+      this.bindSinks(call);
       this.start();
       return answer;
     } catch (err) {
@@ -117,7 +123,8 @@ export class Room {
   async update(callId: string, sdp: string): Promise<string> {
     const call = this.must(callId);
     const answer = await call.peer.answer(sdp);
-    if (call.peer.videoOut && !call.video) call.video = { call, out: call.peer.videoOut, rewriter: new RtpRewriter(90000), pendingSince: 0 };
+    this.bindSinks(call);
+    this.reselect();
     return answer;
   }
 
@@ -203,39 +210,91 @@ export class Room {
     const key = call.kind === 'present-send' ? PRESENTATION : call.participantId;
     const source = this.videoSources.get(key);
     if (!source) return;
+    let keyframe: boolean | undefined;
     for (const c of this.calls.values()) {
-      const sink = c.video;
-      if (!sink || !c.acked || !c.connected) continue;
-      if (sink.pending === key && isKeyframeStart(source.mimeType, rtp.payload)) {
-        sink.rewriter.switchTo(key, rtp.header.sequenceNumber, rtp.header.timestamp);
-        sink.pending = undefined;
+      if (!c.acked || !c.connected) continue;
+      for (const sink of c.sinks) {
+        if (sink.pending === key && (keyframe ??= isKeyframeStart(source.mimeType, rtp.payload))) {
+          sink.rewriter.switchTo(key, rtp.header.sequenceNumber, rtp.header.timestamp);
+          sink.pending = undefined;
+        }
+        if (sink.rewriter.currentSource !== key) continue;
+        const { seq, ts } = sink.rewriter.map(rtp.header.sequenceNumber, rtp.header.timestamp);
+        c.peer.send(sink.out, rtp.header.marker, seq, ts, rtp.payload);
+        this.stats.packetsOut++;
       }
-      if (sink.rewriter.currentSource !== key) continue;
-      const { seq, ts } = sink.rewriter.map(rtp.header.sequenceNumber, rtp.header.timestamp);
-      c.peer.send(sink.out, rtp.header.marker, seq, ts, rtp.payload);
-      this.stats.packetsOut++;
     }
   }
 
-  private keyframeWanted(call: Call): void {
-    const src = call.video?.rewriter.currentSource;
+  private keyframeWanted(call: Call, out: Outbound): void {
+    const src = call.sinks.find((k) => k.out === out)?.rewriter.currentSource;
     if (src) this.videoSources.get(src)?.requestKeyframe();
+  }
+
+  /** Outgoing video m-lines become sinks: the first one for a Pexip call, every one in multistream mode. */
+  private bindSinks(call: Call): void {
+    const outs = call.multistream ? call.peer.videoOuts : call.peer.videoOut ? [call.peer.videoOut] : [];
+    for (const out of outs) {
+      if (!call.sinks.some((k) => k.out === out)) call.sinks.push({ out, rewriter: new RtpRewriter(90000), pendingSince: 0 });
+    }
   }
 
   // ---- video selection ----
 
-  /** Re-decides every subscriber's video source; a change waits for the new source's keyframe. */
+  /** Re-decides every subscriber's video sources; a change waits for the new source's keyframe. */
   private reselect(): void {
     const now = performance.now();
     for (const c of this.calls.values()) {
-      const sink = c.video;
-      if (!sink) continue;
-      const want = this.sourceFor(c, sink.out.mimeType);
-      if (want === undefined) { sink.rewriter.clear(); sink.pending = undefined; continue; }
-      if (want === sink.rewriter.currentSource) { sink.pending = undefined; continue; }
-      if (want !== sink.pending) { sink.pending = want; sink.pendingSince = now; }
-      this.videoSources.get(want)?.requestKeyframe();
+      if (c.multistream) { this.assignSlots(c, now); continue; }
+      const sink = c.sinks[0];
+      if (sink) this.point(sink, this.sourceFor(c, sink.out.mimeType), now);
     }
+  }
+
+  private point(sink: VideoSink, want: string | undefined, now: number): void {
+    if (want === undefined) { sink.rewriter.clear(); sink.pending = undefined; return; }
+    if (want === sink.rewriter.currentSource) { sink.pending = undefined; return; }
+    if (want !== sink.pending) { sink.pending = want; sink.pendingSince = now; }
+    this.videoSources.get(want)?.requestKeyframe();
+  }
+
+  /** The participant a sink shows or is about to show. */
+  private shown(sink: VideoSink): string | undefined {
+    return sink.pending ?? sink.rewriter.currentSource;
+  }
+
+  /**
+   * Multistream: the first N others in stage order (N = slots), each in a slot of its own. Someone already in
+   * a slot keeps it, so a tile does not jump around; a newcomer to the top N takes a slot that was freed.
+   */
+  private assignSlots(c: Call, now: number): void {
+    const mime = c.sinks[0]?.out.mimeType;
+    const wanted = this.others(c, mime).slice(0, c.sinks.length);
+    const keep = new Set(wanted);
+    const free: VideoSink[] = [];
+    for (const sink of c.sinks) {
+      const id = this.shown(sink);
+      if (id !== undefined && keep.has(id)) keep.delete(id); else free.push(sink);
+    }
+    const newcomers = [...keep];
+    for (const sink of free) this.point(sink, newcomers.shift(), now);
+    const slots = c.sinks.map((k) => ({ mid: k.out.mid, participantId: this.shown(k) ?? null }));
+    const key = JSON.stringify(slots);
+    if (key !== c.slotKey) {
+      c.slotKey = key;
+      this.report({ kind: 'slots', callId: c.id, slots });
+    }
+  }
+
+  /** Everyone else who publishes usable video, in stage order (participants the stage does not list yet last). */
+  private others(c: Call, mimeType: string | undefined): string[] {
+    const usable = (id: string) => {
+      const src = this.videoSources.get(id);
+      return id !== PRESENTATION && id !== c.participantId && src !== undefined && src.mimeType === mimeType && !this.muted.get(id)?.video;
+    };
+    const staged = this.stage.filter(usable);
+    const rest = [...this.videoSources.keys()].filter((id) => usable(id) && !staged.includes(id));
+    return [...staged, ...rest];
   }
 
   /** The main speaker for a main call (not oneself; video-muted and other-codec sources skipped), the presentation for a presentation call. */
@@ -290,9 +349,11 @@ export class Room {
     }
     // A pending switch whose keyframe never came: ask again.
     for (const c of this.calls.values()) {
-      if (c.video?.pending && now - c.video.pendingSince > 1000) {
-        c.video.pendingSince = now;
-        this.videoSources.get(c.video.pending)?.requestKeyframe();
+      for (const sink of c.sinks) {
+        if (sink.pending && now - sink.pendingSince > 1000) {
+          sink.pendingSince = now;
+          this.videoSources.get(sink.pending)?.requestKeyframe();
+        }
       }
     }
   }

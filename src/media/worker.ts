@@ -31,7 +31,7 @@ async function handle(m: ToWorker): Promise<void> {
       const r = room(m.conferenceId);
       roomOfCall.set(m.callId, r);
       try {
-        const sdp = await r.open(m.participantId, m.callId, m.kind, m.media, m.sdp);
+        const sdp = await r.open(m.participantId, m.callId, m.kind, m.media, m.sdp, m.multistream ?? false);
         send({ kind: 'reply', rid: m.rid, ok: true, sdp });
       } catch (err) {
         roomOfCall.delete(m.callId);

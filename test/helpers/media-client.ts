@@ -1,6 +1,10 @@
 import {
-  MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
+  MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useH264, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
 } from 'werift';
+import { ack as pxAck, callsWebrtcParticipant, disconnectCall, newCandidate, update as pxUpdate } from '@pexip/infinity-api';
+// utils is re-exported without an extension in index.d.ts, which NodeNext type resolution cannot follow.
+import { withToken } from '@pexip/infinity-api/dist/utils.js';
+import { impairWire, type WireStats } from './wire.js';
 import { OpusDecoder, OpusEncoder, FRAME_SAMPLES, SAMPLE_RATE } from '../../src/media/audio/opus.js';
 
 /**
@@ -21,21 +25,31 @@ export interface MediaClientOptions {
   present?: 'send' | 'receive';
   audio?: boolean;
   video?: boolean;
+  /** Parley's multistream mode: publish video on one m-line and receive this many video slots. */
+  slots?: number;
+  /** The only video codec offered: synthetic VP8, or synthetic H.264 (NAL type 5 = keyframe). */
+  videoCodec?: 'vp8' | 'h264';
+  /** Fraction of our RTP lost on the wire (first transmissions only: NACK retransmissions get through). */
+  loss?: number;
+  /** Swap neighbouring RTP packets on the wire. */
+  reorder?: boolean;
+  /** Offer without candidates, then POST each one to new_candidate (trickle ICE). */
+  trickle?: boolean;
+  /** Signal through Pexip's @pexip/infinity-api: its response validators run on every reply. */
+  infinity?: boolean;
 }
 
 export class MediaClient {
-  readonly pc = new RTCPeerConnection({
-    codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [useNACK(), usePLI()] })] },
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceUseIpv6: false,
-    iceServers: [],
-    bundlePolicy: 'max-bundle',
-  });
+  readonly pc: RTCPeerConnection;
   callUuid = '';
+  /** The last answer SDP (calls, then update). */
+  answer = '';
+  /** What the impaired wire did (loss / reorder options). */
+  wire: WireStats = { dropped: 0, swapped: 0 };
   /** Decoded received audio, 48 kHz mono, most recent last. */
   readonly heard: Int16Array[] = [];
-  /** Tags of received video packets in arrival order, with their RTP headers. */
-  readonly seen: Array<{ tag: string; seq: number; ts: number; ssrc: number; at: number }> = [];
+  /** Tags of received video packets in arrival order, with their RTP headers and the m-line (mid) they came on. */
+  readonly seen: Array<{ tag: string; seq: number; ts: number; ssrc: number; at: number; mid: string }> = [];
   keyframeRequests = 0;
   private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
   private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
@@ -47,13 +61,22 @@ export class MediaClient {
   private sendingVideo = true;
   private forceKey = true;
 
-  constructor(readonly opts: MediaClientOptions) {}
+  constructor(readonly opts: MediaClientOptions) {
+    this.pc = new RTCPeerConnection({
+      codecs: { audio: [useOPUS()], video: [(opts.videoCodec === 'h264' ? useH264 : useVP8)({ rtcpFeedback: [useNACK(), usePLI()] })] },
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceUseIpv6: false,
+      iceServers: [],
+      bundlePolicy: 'max-bundle',
+    });
+  }
 
   private url(path: string): string {
     return `${this.opts.base}/api/client/v2/conferences/${encodeURIComponent(this.opts.alias)}/participants/${this.opts.uuid}/${path}`;
   }
 
   private async post(path: string, body: unknown = {}): Promise<{ status: number; body: any }> {
+    if (this.opts.infinity) return this.viaInfinity(path, body as Record<string, any>);
     const r = await fetch(this.url(path), { method: 'POST', headers: { token: this.opts.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: r.status, body: await r.json() };
   }
@@ -65,16 +88,19 @@ export class MediaClient {
     const video = this.opts.video ?? true;
     let vt: RTCRtpTransceiver | undefined;
     if (audio) this.pc.addTransceiver(this.audioTrack, { direction: 'sendrecv' });
-    if (video) vt = this.pc.addTransceiver(this.videoTrack, { direction: present === 'receive' ? 'recvonly' : present === 'send' ? 'sendonly' : 'sendrecv' });
+    const slots = this.opts.slots ?? 0;
+    if (video) vt = this.pc.addTransceiver(this.videoTrack, { direction: present === 'receive' ? 'recvonly' : present === 'send' || slots ? 'sendonly' : 'sendrecv' });
+    for (let i = 0; i < slots; i++) this.pc.addTransceiver('video', { direction: 'recvonly' });
     vt?.sender.onPictureLossIndication.subscribe(() => { this.keyframeRequests++; this.forceKey = true; });
     this.pc.onTrack.subscribe((track) => {
+      const mid = this.pc.getTransceivers().find((x) => x.receiver.tracks.includes(track))?.mid ?? '';
       track.onReceiveRtp.subscribe((rtp) => {
         if (track.kind === 'audio') {
           const pcm = this.decoder.decode(rtp.payload);
           if (pcm) this.heard.push(pcm);
         } else {
           const tag = rtp.payload.subarray(2, 2 + 8).toString('latin1').replace(/\0+$/, '');
-          this.seen.push({ tag, seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, ssrc: rtp.header.ssrc, at: performance.now() });
+          this.seen.push({ tag, seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, ssrc: rtp.header.ssrc, at: performance.now(), mid });
         }
       });
     });
@@ -83,16 +109,21 @@ export class MediaClient {
       if (this.pc.iceGatheringState === 'complete') return resolve();
       this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
     });
-    const res = await this.post('calls', { call_type: 'WEBRTC', sdp: this.pc.localDescription!.sdp, ...(present ? { present } : {}) });
+    const res = await this.post('calls', {
+      call_type: 'WEBRTC', sdp: this.offerWithoutTrickled(), ...(present ? { present } : {}), ...(slots ? { parley_multistream: true } : {}),
+    });
     if (res.status !== 200) return res;
     this.callUuid = res.body.result.call_uuid;
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: res.body.result.sdp });
+    this.answer = res.body.result.sdp;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
+    await this.trickleCandidates();
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('ICE/DTLS did not connect in 10 s')), 10_000);
       this.pc.connectionStateChange.subscribe((s) => { if (s === 'connected') { clearTimeout(t); resolve(); } });
     });
     const ack = await this.post(`calls/${this.callUuid}/ack`);
     if (ack.status !== 200) throw new Error(`ack failed: ${JSON.stringify(ack.body)}`);
+    if (this.opts.loss || this.opts.reorder) this.wire = impairWire(this.pc, this.opts);
     this.start();
     return res;
   }
@@ -123,6 +154,7 @@ export class MediaClient {
       const payload = Buffer.alloc(2 + 8 + 100);
       payload[0] = 0x10; // S=1, PID=0
       payload[1] = key ? 0x00 : 0x01; // VP8 frame tag: P bit clear on a keyframe
+      if (this.opts.videoCodec === 'h264') { payload[0] = key ? 0x65 : 0x41; payload[1] = 0x88; } // NAL type 5 (IDR) or 1
       payload.write(this.opts.tag.padEnd(8, '\0').slice(0, 8), 2, 'latin1');
       this.videoTrack.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: this.vSeq++ & 0xffff, timestamp: this.vTs, ssrc: 2, marker: true }), payload));
       this.vTs = (this.vTs + 3000) >>> 0;
@@ -173,6 +205,65 @@ export class MediaClient {
   /** Tag of the video that arrived most recently. */
   lastSeen(): string | undefined {
     return this.seen.at(-1)?.tag;
+  }
+
+  /** The offer as sent: without its candidates when they are to be trickled. */
+  private offerWithoutTrickled(): string {
+    const sdp = this.pc.localDescription!.sdp;
+    return this.opts.trickle ? sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '') : sdp;
+  }
+
+  /** Trickle ICE: each candidate of our offer on its own new_candidate request, after the calls request. */
+  private async trickleCandidates(): Promise<void> {
+    if (!this.opts.trickle) return;
+    const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
+    for (const m of this.pc.localDescription!.sdp.matchAll(/^a=(candidate:.*?)\r?$/gm)) {
+      const r = await this.post(`calls/${this.callUuid}/new_candidate`, { candidate: m[1], mid });
+      if (r.status !== 200) throw new Error(`new_candidate failed: ${JSON.stringify(r.body)}`);
+    }
+  }
+
+  /** The same requests through Pexip's own client package (a reply its validators reject throws). */
+  private async viaInfinity(path: string, body: Record<string, any>): Promise<{ status: number; body: any }> {
+    const req = { host: this.opts.base, fetcher: withToken(fetch, this.opts.token), params: { conferenceAlias: this.opts.alias, participantUuid: this.opts.uuid, callUuid: this.callUuid } };
+    const fn = path.split('/').at(-1);
+    const r = fn === 'calls' ? await callsWebrtcParticipant({ ...req, body: body as any })
+      : fn === 'ack' ? await pxAck({ ...req, body })
+        : fn === 'new_candidate' ? await newCandidate({ ...req, body: body as any })
+          : fn === 'update' ? await pxUpdate({ ...req, body })
+            : fn === 'disconnect' ? await disconnectCall(req)
+              : undefined;
+    if (!r) throw new Error(`no @pexip/infinity-api function for ${path}`);
+    return { status: r.status, body: r.data };
+  }
+
+  /**
+   * Renegotiation with Pexip `update`: `video` adds a video m-line to an audio-only call, `iceRestart` asks for
+   * new ICE credentials. The answer (an SDP string, or {call_uuid, sdp}) is applied.
+   */
+  async renegotiate(what: { video?: boolean; iceRestart?: boolean }): Promise<{ status: number; body: any }> {
+    if (what.video) {
+      const vt = this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
+      vt.sender.onPictureLossIndication.subscribe(() => { this.keyframeRequests++; this.forceKey = true; });
+      this.opts.video = true;
+    }
+    if (what.iceRestart) this.pc.restartIce();
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (this.pc.iceGatheringState === 'complete') return resolve();
+      this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
+    });
+    const res = await this.post(`calls/${this.callUuid}/update`, { sdp: this.pc.localDescription!.sdp });
+    if (res.status !== 200) return res;
+    this.answer = typeof res.body.result === 'string' ? res.body.result : res.body.result.sdp;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
+    return res;
+  }
+
+  /** NACKs the server sent for our video, and the packets we retransmitted for them (werift sender counters). */
+  nackStats(): { nacks: number; retransmitted: number } {
+    const s = this.pc.getTransceivers().find((t) => t.kind === 'video')?.sender as unknown as { nackCount?: number; retransmittedPacketsSent?: number } | undefined;
+    return { nacks: s?.nackCount ?? 0, retransmitted: s?.retransmittedPacketsSent ?? 0 };
   }
 
   async hangUp(): Promise<{ status: number; body: any }> {

@@ -17,6 +17,9 @@ export interface MediaCall {
   kind: MediaCallKind;
   media: { audio: boolean; video: boolean };
   state: 'offered' | 'active';
+  /** Multistream: which participant each receiving video m-line shows (by mid). */
+  multistream: boolean;
+  slots: Array<{ mid: string; participantId: string | null }>;
 }
 
 /** Pexip's reason texts, which its clients map to their own messages. */
@@ -66,18 +69,22 @@ export class MediaCalls {
   }
 
   /** A participant adds a call to itself: its offer in, our answer out. */
-  async open(actor: Actor, conferenceId: string, participantId: string, req: { kind: MediaCallKind; media: { audio: boolean; video: boolean }; sdp: string }): Promise<{ call: MediaCall; sdp: string }> {
+  async open(actor: Actor, conferenceId: string, participantId: string,
+    req: { kind: MediaCallKind; media: { audio: boolean; video: boolean }; sdp: string; multistream?: boolean }): Promise<{ call: MediaCall; sdp: string }> {
     const { s, p } = this.self(actor, conferenceId, participantId);
     const port = this.mustPort();
     if (!req.sdp.trim().startsWith('v=0')) throw invalid('sdp', 'sdp must be an SDP offer');
     if (req.kind === 'main' && this.of(p.id).some((c) => c.kind === 'main')) {
       throw new DomainError('conflict', 'The participant already has a media call');
     }
-    const call: MediaCall = { id: randomUUID(), conferenceId, streamId: s.streamId, participantId: p.id, kind: req.kind, media: req.media, state: 'offered' };
+    const call: MediaCall = {
+      id: randomUUID(), conferenceId, streamId: s.streamId, participantId: p.id, kind: req.kind, media: req.media, state: 'offered',
+      multistream: req.multistream === true && req.kind === 'main', slots: [],
+    };
     this.calls.set(call.id, call);
     let sdp: string;
     try {
-      sdp = await port.open({ conferenceId, participantId: p.id, callId: call.id, kind: req.kind, media: req.media, sdp: req.sdp });
+      sdp = await port.open({ conferenceId, participantId: p.id, callId: call.id, kind: req.kind, media: req.media, sdp: req.sdp, multistream: call.multistream });
     } catch (err) {
       this.calls.delete(call.id);
       throw invalid('sdp', `The offer cannot be answered: ${err instanceof Error ? err.message : String(err)}`);
@@ -167,6 +174,13 @@ export class MediaCalls {
       s.spokeAt ??= new Map();
       if (r.speaking) { s.speaking.add(r.participantId); s.spokeAt.set(r.participantId, this.ctx.now()); } else s.speaking.delete(r.participantId);
       this.restage(r.conferenceId, true);
+      return;
+    }
+    if (r.kind === 'slots') {
+      const c = this.calls.get(r.callId);
+      if (!c) return;
+      c.slots = r.slots;
+      this.ctx.bus.emit('media.slots', { conferenceId: c.conferenceId, streamId: c.streamId, participantId: c.participantId, callId: c.id, slots: r.slots });
       return;
     }
     if (r.state !== 'failed') return;

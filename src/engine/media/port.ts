@@ -13,11 +13,14 @@ export interface MediaCallRequest {
   media: { audio: boolean; video: boolean };
   /** The client's SDP offer. */
   sdp: string;
+  /** Parley's multistream mode: every video m-line the client receives on is a slot showing one participant. */
+  multistream?: boolean;
 }
 
 export type MediaReport =
   | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
-  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' };
+  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' }
+  | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> };
 
 export interface MediaPort {
   /** Answers the offer; rejects with an Error whose message is safe to show when the SDP is unusable. */

@@ -7,7 +7,7 @@ import type { PexipTokens } from './tokens.js';
 import { participantView, participantsOf } from './views/participant.js';
 import {
   callDisconnectedView, conferenceUpdateView, disconnectView, layoutView, messageView, participantDeleteView,
-  presentationStartView, referView, stageView,
+  presentationStartView, referView, slotsView, stageView,
 } from './views/events.js';
 
 /**
@@ -171,6 +171,10 @@ class Feed {
       }),
       bus.on('media.call', (e) => {
         if (mine(e) && e.state === 'ended' && e.reason) this.publish('call_disconnected', callDisconnectedView(e.callId, e.reason), { only: e.participantId });
+      }),
+      // Parley's multistream extension (docs/pexip.md): only the call's own participant hears it.
+      bus.on('media.slots', (e) => {
+        if (mine(e)) this.publish('parley_slots', slotsView(e.callId, e.slots), { only: e.participantId });
       }),
       bus.on('session.ended', (e) => { if (mine(e)) this.dispose(); }),
     ];

@@ -32,7 +32,11 @@ export function callRoutes(app: FastifyInstance, deps: PexipDeps): void {
     const kind: MediaCallKind = present === 'send' ? 'present-send' : present === 'receive' ? 'present-receive' : 'main';
     const m = kind === 'main' ? mediaOf(sdp, mediaType) : { audio: false, video: /^m=video /m.test(sdp) };
     if (!m.audio && !m.video) throw badRequest('The offer has no media this call can carry');
-    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, sdp });
+    // Parley's extension for its own clients: every receiving video m-line is a slot (docs/pexip.md).
+    const multistream = body.parley_multistream === true;
+    if (body.parley_multistream !== undefined && typeof body.parley_multistream !== 'boolean') throw badRequest('parley_multistream must be a boolean');
+    if (multistream && kind !== 'main') throw badRequest('parley_multistream applies to the main call only');
+    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, sdp, multistream });
     return { call_uuid: call.id, sdp: answer };
   });
 

@@ -68,3 +68,8 @@ export const disconnectView = (reason: string): { reason: string } => ({ reason 
 /** refer: the recipient is transferred; it re-joins `alias` with the one-time `token` in request_token. */
 export const referView = (alias: string, token: string): { alias: string; token: string; target: 'conference' } =>
   ({ alias, token, target: 'conference' });
+
+/** parley_slots (Parley's multistream extension): which participant each receiving video m-line shows. */
+export const slotsView = (callUuid: string, slots: Array<{ mid: string; participantId: string | null }>): {
+  call_uuid: string; slots: Array<{ mid: string; participant_uuid: string | null }>;
+} => ({ call_uuid: callUuid, slots: slots.map((x) => ({ mid: x.mid, participant_uuid: x.participantId })) });
