@@ -1,5 +1,6 @@
 // Finds every test file under test/ and hands them to Node's built-in runner with tsx for TypeScript.
-// (Node 20's --test does not expand ** globs itself.)
+// (Node 20's --test does not expand ** globs itself.) --test-force-exit: a file whose tests are done exits even if a
+// failed test left a socket open (a WebRTC peer), so one failure cannot hang the whole run.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,5 +17,5 @@ function find(dir) {
 
 const filter = process.argv.slice(2);
 const files = find('test').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

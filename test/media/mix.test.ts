@@ -15,9 +15,9 @@ test('mixed audio: each participant hears the others and not itself', { timeout:
     for (const [name, tone] of Object.entries(tones)) {
       const j = await join(t, 'room', name);
       const c = new MediaClient({ base: t.base, alias: 'room', token: j.token, uuid: j.uuid, tone, tag: name });
+      clients.push(c);
       const r = await c.connect();
       assert.equal(r.status, 200, JSON.stringify(r.body));
-      clients.push(c);
     }
     await new Promise((r) => setTimeout(r, 1500));
     for (const [i, c] of clients.entries()) {

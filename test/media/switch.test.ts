@@ -13,9 +13,9 @@ after(async () => { for (const c of clients) c.close(); await t.close(); });
 async function enter(alias: string, name: string, tone: number, extra: Partial<ConstructorParameters<typeof MediaClient>[0]> = {}) {
   const j = await join(t, alias, name);
   const c = new MediaClient({ base: t.base, alias, token: j.token, uuid: j.uuid, tone, tag: name, ...extra });
+  clients.push(c);
   const r = await c.connect();
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  clients.push(c);
   return { c, j };
 }
 
