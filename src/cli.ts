@@ -52,6 +52,7 @@ async function serve(config: Config, out: Out): Promise<number> {
   out(`Parley ${config.serverName} listening on ${scheme}://${config.host}:${port}`);
   out(`Data directory: ${config.dataDir} (store ${parley.store.path})`);
   out(`API docs: ${scheme}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/api/docs`);
+  out(`Web client: ${scheme}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/meet/`);
   await new Promise<void>((resolve) => {
     const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
     process.on('SIGINT', stop);

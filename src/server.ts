@@ -20,6 +20,7 @@ import { handleProtocols, trueconfBot } from './protocols/trueconf-bot/plugin.js
 import { createBotPortApp } from './protocols/trueconf-bot/port.js';
 import { BotJwt } from './protocols/trueconf-bot/jwt.js';
 import { BotHub } from './protocols/trueconf-bot/hub.js';
+import { webClient } from './web/plugin.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -105,6 +106,8 @@ export async function createServer(config: Config, opts: { logger?: boolean } = 
   await app.register(trueconfOAuth, { engine, config });
   await app.register(trueconfRest, { engine, config });
   await app.register(pexipClientApi, { engine, config });
+  // The browser client (/meet/): static files only, it talks to the Pexip API above like any client.
+  await app.register(webClient);
   const botHub = new BotHub(engine, config.serverName, (err) => app.log.error({ err }, 'chatbot notification failed'));
   const botDeps = { engine, config, jwt: new BotJwt(config.dataDir), hub: botHub, log: app.log };
   await app.register(async (scope) => trueconfBot(scope, botDeps));

@@ -1,5 +1,6 @@
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 import { codecs, headerExtensions } from './codecs.js';
+import { isMisroutedPli, sendPli } from './rtp/pli.js';
 import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
 
 /** An incoming track of a call with the codec it arrived in. */
@@ -38,7 +39,8 @@ export class Peer {
   onKeyframeWanted: (out: Outbound) => void = () => undefined;
   private pliAt = 0;
 
-  constructor(private readonly rtc: RtcSettings, readonly kind: CallKind, readonly media: CallMedia) {
+  /** `media` changes on renegotiation (Pexip `update` may add video to an audio call). */
+  constructor(private readonly rtc: RtcSettings, readonly kind: CallKind, public media: CallMedia) {
     this.pc = new RTCPeerConnection({
       codecs: codecs(),
       headerExtensions: headerExtensions(),
@@ -109,6 +111,7 @@ export class Peer {
         this.videoOut ??= out;
         this.videoOuts.push(out);
         t.sender.onPictureLossIndication.subscribe(() => this.onKeyframeWanted(out));
+        t.receiver.onRtcp.subscribe((p) => { if (isMisroutedPli(p, t.sender.ssrc)) this.onKeyframeWanted(out); });
       }
       t.sender.onRtcp.subscribe(() => { this.lastHeard = performance.now(); });
     }
@@ -125,7 +128,7 @@ export class Peer {
         const now = performance.now();
         if (now - this.pliAt < 300 || !t || track.ssrc === undefined) return;
         this.pliAt = now;
-        t.receiver.sendRtcpPLI(track.ssrc).catch(() => undefined);
+        sendPli(t.receiver, track.ssrc).catch(() => undefined);
       },
     };
     if (kind === 'audio') this.audioIn = inbound; else this.videoIn = inbound;

@@ -69,8 +69,8 @@ export class MediaPlane implements MediaPort {
     await this.request(this.call(callId), { op: 'candidate', rid: 0, callId, candidate, mid });
   }
 
-  async update(callId: string, sdp: string): Promise<string> {
-    return (await this.request(this.call(callId), { op: 'update', rid: 0, callId, sdp })).sdp!;
+  async update(callId: string, sdp: string, media: { audio: boolean; video: boolean }): Promise<string> {
+    return (await this.request(this.call(callId), { op: 'update', rid: 0, callId, sdp, media })).sdp!;
   }
 
   async close(callId: string): Promise<void> {

@@ -23,7 +23,7 @@ export interface RtcSettings {
 export type ToWorker =
   | { op: 'open'; rid: number; conferenceId: string; participantId: string; callId: string; kind: CallKind; media: CallMedia; sdp: string; multistream?: boolean }
   | { op: 'candidate'; rid: number; callId: string; candidate: string; mid: string | null }
-  | { op: 'update'; rid: number; callId: string; sdp: string }
+  | { op: 'update'; rid: number; callId: string; sdp: string; media: CallMedia }
   | { op: 'ack'; rid: number; callId: string }
   | { op: 'close'; rid: number; callId: string }
   | { op: 'mute'; conferenceId: string; participantId: string; audio: boolean; video: boolean }

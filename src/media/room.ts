@@ -112,6 +112,8 @@ export class Room {
   ack(callId: string): void {
     const call = this.must(callId);
     call.acked = true;
+    // Silence counts from the ack: before it neither side sends media, and the HTTP round trip may be slow.
+    call.peer.lastHeard = performance.now();
     this.reselect();
   }
 
@@ -120,8 +122,9 @@ export class Room {
   }
 
   /** Renegotiation (Pexip `update`): a new offer on the same call. */
-  async update(callId: string, sdp: string): Promise<string> {
+  async update(callId: string, sdp: string, media: CallMedia): Promise<string> {
     const call = this.must(callId);
+    call.peer.media = media;
     const answer = await call.peer.answer(sdp);
     this.bindSinks(call);
     this.reselect();
@@ -341,11 +344,14 @@ export class Room {
     this.encoders.clear();
   }
 
-  /** A connected call we have not heard from (no RTP, no RTCP) for the timeout is a ghost: report it. */
+  /**
+   * An acked call we have not heard from (no RTP, no RTCP) for the timeout is a ghost: report it. One that never
+   * acks is left to ICE consent (werift fails it 30 s after the last consent response).
+   */
   private checkSilence(): void {
     const now = performance.now();
     for (const c of this.calls.values()) {
-      if (c.connected && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c);
+      if (c.connected && c.acked && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c);
     }
     // A pending switch whose keyframe never came: ask again.
     for (const c of this.calls.values()) {

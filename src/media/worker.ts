@@ -41,7 +41,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     }
     case 'candidate': await callRoom(m.callId).candidate(m.callId, m.candidate, m.mid); break;
-    case 'update': send({ kind: 'reply', rid: m.rid, ok: true, sdp: await callRoom(m.callId).update(m.callId, m.sdp) }); return;
+    case 'update': send({ kind: 'reply', rid: m.rid, ok: true, sdp: await callRoom(m.callId).update(m.callId, m.sdp, m.media) }); return;
     case 'ack': callRoom(m.callId).ack(m.callId); break;
     case 'close': {
       const r = roomOfCall.get(m.callId);

@@ -118,7 +118,7 @@ export class MediaClient {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
     await this.trickleCandidates();
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('ICE/DTLS did not connect in 10 s')), 10_000);
+      const t = setTimeout(() => reject(new Error('ICE/DTLS did not connect in 20 s')), 20_000);
       this.pc.connectionStateChange.subscribe((s) => { if (s === 'connected') { clearTimeout(t); resolve(); } });
     });
     const ack = await this.post(`calls/${this.callUuid}/ack`);

@@ -16,6 +16,8 @@ export interface MediaCall {
   participantId: string;
   kind: MediaCallKind;
   media: { audio: boolean; video: boolean };
+  /** What the call type allows (Pexip media_type): a renegotiation may add media only within it. */
+  allowed?: { audio: boolean; video: boolean };
   state: 'offered' | 'active';
   /** Multistream: which participant each receiving video m-line shows (by mid). */
   multistream: boolean;
@@ -70,7 +72,7 @@ export class MediaCalls {
 
   /** A participant adds a call to itself: its offer in, our answer out. */
   async open(actor: Actor, conferenceId: string, participantId: string,
-    req: { kind: MediaCallKind; media: { audio: boolean; video: boolean }; sdp: string; multistream?: boolean }): Promise<{ call: MediaCall; sdp: string }> {
+    req: { kind: MediaCallKind; media: { audio: boolean; video: boolean }; allowed?: { audio: boolean; video: boolean }; sdp: string; multistream?: boolean }): Promise<{ call: MediaCall; sdp: string }> {
     const { s, p } = this.self(actor, conferenceId, participantId);
     const port = this.mustPort();
     if (!req.sdp.trim().startsWith('v=0')) throw invalid('sdp', 'sdp must be an SDP offer');
@@ -82,6 +84,7 @@ export class MediaCalls {
       multistream: req.multistream === true && req.kind === 'main', slots: [],
     };
     this.calls.set(call.id, call);
+    if (req.allowed) call.allowed = req.allowed;
     let sdp: string;
     try {
       sdp = await port.open({ conferenceId, participantId: p.id, callId: call.id, kind: req.kind, media: req.media, sdp: req.sdp, multistream: call.multistream });
@@ -117,11 +120,19 @@ export class MediaCalls {
     }
   }
 
-  async update(actor: Actor, conferenceId: string, participantId: string, callId: string, sdp: string): Promise<string> {
-    const { call } = this.own(actor, conferenceId, participantId, callId);
+  /** Renegotiation (new offer): `offered` is the new offer's media; a main call may gain (or drop) video or audio. */
+  async update(actor: Actor, conferenceId: string, participantId: string, callId: string, sdp: string, offered?: { audio: boolean; video: boolean }): Promise<string> {
+    const { s, p, call } = this.own(actor, conferenceId, participantId, callId);
     if (!sdp.trim().startsWith('v=0')) throw invalid('sdp', 'sdp must be an SDP offer');
+    const media = call.kind === 'main' && offered
+      ? { audio: offered.audio && (call.allowed?.audio ?? true), video: offered.video && (call.allowed?.video ?? true) }
+      : call.media;
+    if (!media.audio && !media.video) throw invalid('sdp', 'The offer has no media this call can carry');
     try {
-      return await this.mustPort().update(call.id, sdp);
+      const answer = await this.mustPort().update(call.id, sdp, media);
+      call.media = media;
+      if (call.kind === 'main' && call.state === 'active' && this.calls.has(call.id)) this.sessions.update(s, p, { audioOnly: media.audio && !media.video });
+      return answer;
     } catch (err) {
       throw invalid('sdp', `The offer cannot be answered: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -131,6 +142,11 @@ export class MediaCalls {
   async disconnect(actor: Actor, conferenceId: string, participantId: string, callId: string): Promise<void> {
     const { call } = this.own(actor, conferenceId, participantId, callId);
     await this.end(call, undefined, false);
+  }
+
+  /** One of the actor's own calls (Pexip call functions that act on the participant, e.g. call-level dtmf). */
+  get(actor: Actor, conferenceId: string, participantId: string, callId: string): MediaCall {
+    return this.own(actor, conferenceId, participantId, callId).call;
   }
 
   /** Calls of a participant (the Pexip participant view shows whether one presents, and so on). */
@@ -186,11 +202,13 @@ export class MediaCalls {
     if (r.state !== 'failed') return;
     const call = this.calls.get(r.callId);
     if (!call) return;
-    // A main call that vanished (no BYE, ICE consent lost, silent peer) is a ghost: the participant is removed.
+    // A main call that vanished after media started (no BYE, ICE consent lost, silent peer) is a ghost: the
+    // participant is removed. A call that fails while still being set up only ends (the client may retry).
     const s = this.sessions.byConferenceId(call.conferenceId);
     const p = s?.participants.get(call.participantId);
+    const ghost = call.kind === 'main' && call.state === 'active';
     void this.end(call, CALL_END.timeout, true).then(async () => {
-      if (call.kind === 'main' && s && p && s.participants.has(p.id)) await this.sessions.remove(s, p, 'media timeout');
+      if (ghost && s && p && s.participants.has(p.id)) await this.sessions.remove(s, p, 'media timeout');
     });
   }
 

@@ -27,7 +27,8 @@ export interface MediaPort {
   open(req: MediaCallRequest): Promise<string>;
   ack(callId: string): Promise<void>;
   candidate(callId: string, candidate: string, mid: string | null): Promise<void>;
-  update(callId: string, sdp: string): Promise<string>;
+  /** Renegotiation: a new offer, and what the call may now carry. */
+  update(callId: string, sdp: string, media: { audio: boolean; video: boolean }): Promise<string>;
   close(callId: string): Promise<void>;
   /** Server-side mute: a muted participant is not heard / not seen by anyone. */
   mute(conferenceId: string, participantId: string, audio: boolean, video: boolean): void;

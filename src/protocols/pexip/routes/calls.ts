@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { PexipError, badRequest } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { optString, pexipRoute, reqString, type PexipDeps, type RouteCall } from '../route.js';
 import type { MediaCallKind } from '../../../engine/media/port.js';
+import { oneVideoCodec } from '../sdp.js';
 
 const MEDIA_TYPES = ['video', 'video-only', 'audio'];
 
@@ -36,7 +37,8 @@ export function callRoutes(app: FastifyInstance, deps: PexipDeps): void {
     const multistream = body.parley_multistream === true;
     if (body.parley_multistream !== undefined && typeof body.parley_multistream !== 'boolean') throw badRequest('parley_multistream must be a boolean');
     if (multistream && kind !== 'main') throw badRequest('parley_multistream applies to the main call only');
-    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, sdp, multistream });
+    const allowed = { audio: mediaType !== 'video-only', video: mediaType !== 'audio' };
+    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, allowed, sdp: oneVideoCodec(sdp), multistream });
     return { call_uuid: call.id, sdp: answer };
   });
 
@@ -47,17 +49,22 @@ export function callRoutes(app: FastifyInstance, deps: PexipDeps): void {
   callFn('ack', async ({ conf, actor, uuid, callId }) => { await media.ack(actor, conf.id, uuid, callId); return true; });
   callFn('disconnect', async ({ conf, actor, uuid, callId }) => { await media.disconnect(actor, conf.id, uuid, callId); return null; });
   callFn('new_candidate', async ({ conf, actor, uuid, callId, body }) => {
-    const candidate = reqString(body, 'candidate');
+    // An empty candidate is end-of-candidates: @pexip/infinity posts {"candidate":"","mid":"0"} after the last one.
+    const candidate = optString(body, 'candidate');
+    if (candidate === undefined) throw badRequest('candidate is required');
     const mid = optString(body, 'mid') ?? null;
     await media.candidate(actor, conf.id, uuid, callId, candidate, mid);
     return null;
   });
-  callFn('update', async ({ conf, actor, uuid, callId, body }) => media.update(actor, conf.id, uuid, callId, reqString(body, 'sdp')));
+  callFn('update', async ({ conf, actor, uuid, callId, body }) => {
+    const sdp = reqString(body, 'sdp');
+    return media.update(actor, conf.id, uuid, callId, oneVideoCodec(sdp), mediaOf(sdp, undefined));
+  });
   // "For a gateway call only": Parley has no gateway calls, so the digits go where participant dtmf sends them.
   callFn('dtmf', ({ conf, actor, uuid, callId, body }) => {
     const digits = reqString(body, 'digits');
     if (!/^[0-9*#A-Da-d]+$/.test(digits)) throw badRequest('digits may contain only 0-9, *, # and A-D');
-    if (!media.of(uuid).some((c) => c.id === callId)) throw new PexipError(404, 'Call not found');
+    media.get(actor, conf.id, uuid, callId); // the caller's own call, like every call function (403 / 404)
     deps.engine.controls.dtmf(actor, conf.id, uuid, digits);
     return true;
   });
