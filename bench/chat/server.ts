@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
 import { SYSTEM } from '../../src/engine/actor.js';
 import { BOT_PASSWORD, botLogin, type ReadyMessage } from './scenario.js';
-import BetterSqlite3 from 'better-sqlite3';
+import { countStatements } from '../sql-stats.js';
 
 const dataDir = process.env.BENCH_DATA_DIR;
 const BOTS = Number(process.env.BENCH_BOTS ?? 100);
@@ -17,24 +17,6 @@ const config = loadConfig({}, {
 });
 const parley = await createServer(config);
 const sqlStats = process.env.BENCH_SQL_STATS ? countStatements() : undefined;
-
-/** `--sql-stats`: statements run and their wall time, by SQL text (printed when the server stops). */
-function countStatements() {
-  const stats = new Map<string, { n: number; ms: number }>();
-  const proto = Object.getPrototypeOf(new BetterSqlite3(':memory:').prepare('select 1')) as Record<string, unknown>;
-  for (const name of ['all', 'run', 'get'] as const) {
-    const orig = proto[name] as (...a: unknown[]) => unknown;
-    proto[name] = function (this: { source: string }, ...args: unknown[]) {
-      const t0 = performance.now();
-      try { return orig.apply(this, args); } finally {
-        const s = stats.get(this.source) ?? { n: 0, ms: 0 };
-        s.n++; s.ms += performance.now() - t0;
-        stats.set(this.source, s);
-      }
-    };
-  }
-  return stats;
-}
 // Through the engine, as an administrator would (100 scrypt hashes, a few seconds): the users are real users.
 for (let i = 0; i < BOTS; i++) await parley.engine.users.create(SYSTEM, { loginName: botLogin(i), password: BOT_PASSWORD });
 const port = await parley.listen();

@@ -6,6 +6,7 @@ import {
   type RTCRtpSender, type RtcpPacket,
 } from 'werift';
 import { FRAME_SAMPLES, OpusEncoder, SAMPLE_RATE } from '../../src/media/audio/opus.js';
+import { iceGathered } from '../../src/media/peer.js';
 
 /** Video: 30 fps at 1 Mbit/s, each frame cut into packets of at most 1,200 bytes; a keyframe every 2 s or on PLI. */
 export const VIDEO_FPS = 30;
@@ -112,10 +113,7 @@ export class LoadPeer {
       });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (this.pc.iceGatheringState === 'complete') return resolve();
-      this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
-    });
+    await iceGathered(this.pc);
     return this.pc.localDescription!.sdp;
   }
 

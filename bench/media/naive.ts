@@ -6,6 +6,7 @@ import {
   RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, usePLI, useVP8, type RTCRtpSender,
 } from 'werift';
 import type { AnswerMessage, OfferMessage, ReadyMessage } from './scenario.js';
+import { iceGathered } from '../../src/media/peer.js';
 
 if (!process.send) throw new Error('bench/media/naive.ts is started by bench/media/run.ts');
 
@@ -42,10 +43,7 @@ async function answer(m: OfferMessage): Promise<string> {
   await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
   for (const t of pc.getTransceivers()) t.setDirection(m.role === 'publisher' ? 'recvonly' : 'sendonly');
   await pc.setLocalDescription(await pc.createAnswer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
-  });
+  await iceGathered(pc);
   if (m.role === 'viewer') {
     const v: { audio?: RTCRtpSender; video?: RTCRtpSender } = {};
     for (const t of pc.getTransceivers()) v[t.kind === 'audio' ? 'audio' : 'video'] = t.sender;

@@ -7,7 +7,7 @@ import { createServer } from '../../src/server.js';
 import { SYSTEM } from '../../src/engine/actor.js';
 import { ALL_SCOPES } from '../../src/engine/auth/oauth.js';
 import { hashPassword } from '../../src/engine/security.js';
-import BetterSqlite3 from 'better-sqlite3';
+import { countStatements } from '../sql-stats.js';
 import type { UsersTable } from '../../src/store/schema.js';
 import { conferenceId, userId } from './workload.js';
 
@@ -32,25 +32,7 @@ const config = loadConfig({}, {
   logLevel: 'warn', tokenRateLimit: 0,
 });
 const parley = await createServer(config);
-const sqlStats = process.env.BENCH_SQL_STATS ? timeStatements() : undefined;
-
-/** `--sql-stats`: wall time per SQL text, to find the queries behind executeQuery in a CPU profile. */
-function timeStatements() {
-  const stats = new Map<string, { n: number; ms: number }>();
-  const proto = Object.getPrototypeOf(new BetterSqlite3(':memory:').prepare('select 1')) as Record<string, unknown>;
-  for (const name of ['all', 'run', 'get'] as const) {
-    const orig = proto[name] as (...a: unknown[]) => unknown;
-    proto[name] = function (this: { source: string }, ...args: unknown[]) {
-      const t0 = performance.now();
-      try { return orig.apply(this, args); } finally {
-        const s = stats.get(this.source) ?? { n: 0, ms: 0 };
-        s.n++; s.ms += performance.now() - t0;
-        stats.set(this.source, s);
-      }
-    };
-  }
-  return stats;
-}
+const sqlStats = process.env.BENCH_SQL_STATS ? countStatements() : undefined;
 
 // Users go straight into the store in batches with one shared password hash: 10,000 engine creates would spend
 // 10,000 scrypt hashes (about 50 ms each here), over eight minutes, measuring nothing the benchmark is about.

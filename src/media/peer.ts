@@ -1,7 +1,18 @@
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 import { codecs, headerExtensions } from './codecs.js';
+import { oneVideoCodec } from './sdp.js';
 import { isMisroutedPli, sendPli } from './rtp/pli.js';
 import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
+
+/** Resolves when a werift peer has gathered all its candidates (answers and offers then carry them all). */
+export function iceGathered(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((s) => {
+      if (s === 'complete') { unSubscribe(); resolve(); }
+    });
+  });
+}
 
 /** An incoming track of a call with the codec it arrived in. */
 export interface Inbound {
@@ -57,10 +68,10 @@ export class Peer {
 
   /** Applies the client's offer and returns our answer with every candidate (no trickle from our side). */
   async answer(offer: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: oneVideoCodec(offer) });
     for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    await this.gathered();
+    await iceGathered(this.pc);
     this.bindSenders();
     return this.announce(this.pc.localDescription!.sdp);
   }
@@ -137,15 +148,6 @@ export class Peer {
       this.onRtp(kind, rtp);
     });
     this.onInbound(kind, inbound);
-  }
-
-  private gathered(): Promise<void> {
-    if (this.pc.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) => {
-      const { unSubscribe } = this.pc.iceGatheringStateChange.subscribe((s) => {
-        if (s === 'complete') { unSubscribe(); resolve(); }
-      });
-    });
   }
 
   /** 1:1 NAT: every host candidate announces the public address instead of the local one (same port). */

@@ -67,10 +67,11 @@ export class Room {
   private tick?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
   private nextTickAt = 0;
-  readonly stats: RoomStats;
+  /** Counters for benchmarks; the call count is read from `size` when reported. */
+  readonly stats: Omit<RoomStats, 'calls'>;
 
   constructor(readonly conferenceId: string, private readonly rtc: RtcSettings, private readonly report: (m: FromWorker) => void) {
-    this.stats = { conferenceId, calls: 0, packetsIn: 0, packetsOut: 0, mixTicks: 0 };
+    this.stats = { conferenceId, packetsIn: 0, packetsOut: 0, mixTicks: 0 };
   }
 
   get size(): number {
@@ -84,7 +85,6 @@ export class Room {
       failed: false, sinks: [], multistream: multistream && kind === 'main', slotKey: '',
     };
     this.calls.set(callId, call);
-    this.stats.calls = this.calls.size;
     peer.onInbound = (k, inbound) => this.inbound(call, k, inbound);
     peer.onRtp = (k, rtp) => this.rtp(call, k, rtp);
     peer.onKeyframeWanted = (out) => this.keyframeWanted(call, out);
@@ -135,7 +135,6 @@ export class Room {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
-    this.stats.calls = this.calls.size;
     this.dropSources(call);
     await call.peer.close();
     this.reselect();

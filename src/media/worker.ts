@@ -55,7 +55,7 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'mute': rooms.get(m.conferenceId)?.setMuted(m.participantId, m.audio, m.video); return;
     case 'stage': rooms.get(m.conferenceId)?.setStage(m.order); return;
-    case 'stats': send({ kind: 'reply', rid: m.rid, ok: true, stats: [...rooms.values()].map((r) => ({ ...r.stats })) }); return;
+    case 'stats': send({ kind: 'reply', rid: m.rid, ok: true, stats: [...rooms.values()].map((r) => ({ ...r.stats, calls: r.size })) }); return;
   }
   send({ kind: 'reply', rid: m.rid, ok: true });
 }

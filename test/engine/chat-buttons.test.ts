@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createUsers } from '../helpers/fixtures.js';
 import type { DomainError } from '../../src/engine/errors.js';
-import type { DomainEvents, EventName } from '../../src/engine/events.js';
+import type { EventName } from '../../src/engine/events.js';
+import { collectEvents } from '../helpers/events.js';
 import { COMMAND_TTL_MS } from '../../src/engine/chat/commands.js';
 
 let t: TestServer;
@@ -24,12 +25,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-async function events<K extends EventName>(name: K, fn: () => Promise<unknown>): Promise<DomainEvents[K][]> {
-  const seen: DomainEvents[K][] = [];
-  const off = t.parley.engine.bus.on(name, (e) => { seen.push(e); });
-  try { await fn(); } finally { off(); }
-  return seen;
-}
+const events = <K extends EventName>(name: K, fn: () => Promise<unknown>) => collectEvents(t.parley.engine.bus, name, fn);
 
 async function rejects(p: Promise<unknown>, code: string, match?: RegExp | string): Promise<void> {
   await assert.rejects(p, (e: DomainError) => {

@@ -8,6 +8,7 @@ import { createUsers } from '../helpers/fixtures.js';
 import { px, pexipConference, join } from '../protocols/pexip/pexip.js';
 import type { DomainError } from '../../src/engine/errors.js';
 import type { DomainEvents, EventName } from '../../src/engine/events.js';
+import { collectEvents } from '../helpers/events.js';
 
 let t: TestServer;
 const chats = () => t.parley.engine.chats;
@@ -18,13 +19,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-/** Collects events of one name while fn runs. */
-async function events<K extends EventName>(name: K, fn: () => Promise<unknown>): Promise<DomainEvents[K][]> {
-  const seen: DomainEvents[K][] = [];
-  const off = t.parley.engine.bus.on(name, (e) => { seen.push(e); });
-  try { await fn(); } finally { off(); }
-  return seen;
-}
+const events = <K extends EventName>(name: K, fn: () => Promise<unknown>) => collectEvents(t.parley.engine.bus, name, fn);
 
 async function rejects(p: Promise<unknown>, code: string, entity?: string): Promise<void> {
   await assert.rejects(p, (e: DomainError) => {

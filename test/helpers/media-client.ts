@@ -1,11 +1,12 @@
 import {
-  MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useH264, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
+  MediaStreamTrack, RTCPeerConnection, type RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
 } from 'werift';
 import { ack as pxAck, callsWebrtcParticipant, disconnectCall, newCandidate, update as pxUpdate } from '@pexip/infinity-api';
 // utils is re-exported without an extension in index.d.ts, which NodeNext type resolution cannot follow.
 import { withToken } from '@pexip/infinity-api/dist/utils.js';
 import { impairWire, type WireStats } from './wire.js';
 import { OpusDecoder, OpusEncoder, FRAME_SAMPLES, SAMPLE_RATE } from '../../src/media/audio/opus.js';
+import { iceGathered } from '../../src/media/peer.js';
 
 /**
  * A Pexip media client in Node for wire tests: it joins through the Client API like any third-party client
@@ -105,10 +106,7 @@ export class MediaClient {
       });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (this.pc.iceGatheringState === 'complete') return resolve();
-      this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
-    });
+    await iceGathered(this.pc);
     const res = await this.post('calls', {
       call_type: 'WEBRTC', sdp: this.offerWithoutTrickled(), ...(present ? { present } : {}), ...(slots ? { parley_multistream: true } : {}),
     });
@@ -249,10 +247,7 @@ export class MediaClient {
     }
     if (what.iceRestart) this.pc.restartIce();
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (this.pc.iceGatheringState === 'complete') return resolve();
-      this.pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
-    });
+    await iceGathered(this.pc);
     const res = await this.post(`calls/${this.callUuid}/update`, { sdp: this.pc.localDescription!.sdp });
     if (res.status !== 200) return res;
     this.answer = typeof res.body.result === 'string' ? res.body.result : res.body.result.sdp;
@@ -292,3 +287,17 @@ export const waitFor = async (pred: () => boolean, ms = 5000, what = 'condition'
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+
+/** A real offer from a werift peer with only these codecs (audio and/or video m-lines), its candidates included. */
+export async function offerWith(audio: RTCRtpCodecParameters[], video: RTCRtpCodecParameters[]): Promise<string> {
+  const pc = new RTCPeerConnection({ codecs: { audio, video }, iceServers: [], bundlePolicy: 'max-bundle', iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
+  try {
+    if (audio.length) pc.addTransceiver('audio', { direction: 'sendrecv' });
+    if (video.length) pc.addTransceiver('video', { direction: 'sendrecv' });
+    await pc.setLocalDescription(await pc.createOffer());
+    await iceGathered(pc);
+    return pc.localDescription!.sdp;
+  } finally {
+    await pc.close();
+  }
+}

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RTCPeerConnection, RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
+import { RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
 import { dtmf } from '@pexip/infinity-api';
 // utils is re-exported without an extension in index.d.ts, which NodeNext type resolution cannot follow.
 import { withToken } from '@pexip/infinity-api/dist/utils.js';
 import { api, startServer, type TestServer } from '../helpers/server.js';
-import { MediaClient, waitFor, type MediaClientOptions } from '../helpers/media-client.js';
+import { MediaClient, offerWith, waitFor, type MediaClientOptions } from '../helpers/media-client.js';
 import { cutNetwork } from '../helpers/wire.js';
 import { openSse } from '../helpers/sse.js';
 import { sid } from '../helpers/fixtures.js';
@@ -97,22 +97,6 @@ test('10% loss and reordering on a publisher: its tone and video still arrive; N
   await waitFor(() => c.c.toneAmplitude(1000) > 1500 && c.c.seen.length > 0, 10_000, 'a newcomer hears and sees L');
 });
 
-/** A real offer from a werift peer with only these codecs (audio and/or video m-lines), its candidates included. */
-async function offerWith(audio: RTCRtpCodecParameters[], video: RTCRtpCodecParameters[]): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { audio, video }, iceServers: [], bundlePolicy: 'max-bundle', iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
-  try {
-    if (audio.length) pc.addTransceiver('audio', { direction: 'sendrecv' });
-    if (video.length) pc.addTransceiver('video', { direction: 'sendrecv' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.iceGatheringStateChange.subscribe((st) => { if (st === 'complete') resolve(); });
-    });
-    return pc.localDescription!.sdp;
-  } finally {
-    await pc.close();
-  }
-}
 
 const PCMA = () => new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, payloadType: 8 });
 const VP9 = () => new RTCRtpCodecParameters({ mimeType: 'video/VP9', clockRate: 90000, payloadType: 98 });

@@ -66,10 +66,6 @@ export class MediaCalls {
     port.onReport((r) => this.report(r));
   }
 
-  get available(): boolean {
-    return this.port !== undefined;
-  }
-
   /** A participant adds a call to itself: its offer in, our answer out. */
   async open(actor: Actor, conferenceId: string, participantId: string,
     req: { kind: MediaCallKind; media: { audio: boolean; video: boolean }; allowed?: { audio: boolean; video: boolean }; sdp: string; multistream?: boolean }): Promise<{ call: MediaCall; sdp: string }> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter } from '../../http/rate-limit.js';
 import type { BotDeps } from './deps.js';
 
@@ -16,10 +16,26 @@ export function botTokenBody(deps: BotDeps, userId: string) {
   return { access_token: accessToken, token_type: 'JWT', expires_in: BOT_TOKEN_TTL, expires_at: exp };
 }
 
-const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) =>
+export const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) =>
   reply.code(status).send(description ? { error, error_description: description } : { error });
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** A non-empty string field of a token request, else undefined. */
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Error handler of the token endpoints: malformed JSON or a body that is not an object gets the OAuth error
+ * format (never Fastify's); anything else is logged as `what` and answered 500 `server_error`.
+ */
+export function oauthErrorHandler(what: string, send: typeof oauthError = oauthError, internalDescription?: string) {
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, what);
+      return send(reply, 500, 'server_error', internalDescription);
+    }
+    return send(reply, 400, 'invalid_request', err instanceof Error ? err.message : 'Bad request');
+  };
+}
 
 /** `POST /bridge/api/client/v1/oauth/token` (password grant) and `GET /api/v4/server` (digest §1.2, §1.4). */
 export async function botHttpRoutes(app: FastifyInstance, deps: BotDeps): Promise<void> {
@@ -27,15 +43,7 @@ export async function botHttpRoutes(app: FastifyInstance, deps: BotDeps): Promis
   const limiter = new RateLimiter(config.tokenRateLimit);
 
   await app.register(async (scope) => {
-    // Malformed JSON or a body that is not an object: the OAuth error format, never Fastify's.
-    scope.setErrorHandler((err, req, reply) => {
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
-      if (status >= 500) {
-        req.log.error({ err }, 'chatbot token endpoint failed');
-        return oauthError(reply, 500, 'server_error');
-      }
-      return oauthError(reply, 400, 'invalid_request', err instanceof Error ? err.message : 'Bad request');
-    });
+    scope.setErrorHandler(oauthErrorHandler('chatbot token endpoint failed'));
 
     scope.post('/bridge/api/client/v1/oauth/token', {
       schema: {

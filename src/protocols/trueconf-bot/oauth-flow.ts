@@ -3,15 +3,14 @@ import { DomainError } from '../../engine/errors.js';
 import { loginOf } from '../../engine/directory/ids.js';
 import { RateLimiter } from '../../http/rate-limit.js';
 import type { BotDeps } from './deps.js';
-import { botTokenBody } from './http.js';
+import { botTokenBody, oauthError as sendOAuthError, oauthErrorHandler, str } from './http.js';
 
 /** The purpose an exchange code is stored under (engine/auth/oauth.ts createExchangeCode). */
 const CODE_PURPOSE = 'chat_bot';
 
-const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
-  reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** The flow's errors always carry a description and are never cached. */
+const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) =>
+  sendOAuthError(reply.header('cache-control', 'no-store'), status, error, description);
 
 const BODY = { type: 'object', additionalProperties: true } as const;
 
@@ -26,14 +25,7 @@ export async function botOAuthFlowRoutes(app: FastifyInstance, deps: BotDeps): P
   const limiter = new RateLimiter(config.tokenRateLimit);
 
   await app.register(async (scope) => {
-    scope.setErrorHandler((err, req, reply) => {
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
-      if (status >= 500) {
-        req.log.error({ err }, 'chatbot OAuth flow failed');
-        return oauthError(reply, 500, 'server_error', 'Internal error');
-      }
-      return oauthError(reply, 400, 'invalid_request', err instanceof Error ? err.message : 'Bad request');
-    });
+    scope.setErrorHandler(oauthErrorHandler('chatbot OAuth flow failed', oauthError, 'Internal error'));
     scope.addHook('preHandler', async (req, reply) => {
       if (!limiter.take(req.ip)) return oauthError(reply, 429, 'too_many_requests', 'Too many token requests; try again later.');
       if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) return oauthError(reply, 400, 'invalid_request', 'A JSON object body is required');

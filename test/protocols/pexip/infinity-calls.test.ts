@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RTCPeerConnection, RTCRtpCodecParameters, useH264, useOPUS, useVP8 } from 'werift';
+import { RTCRtpCodecParameters, useH264, useOPUS, useVP8 } from 'werift';
 import { startServer, type TestServer } from '../../helpers/server.js';
+import { offerWith as offerWithCodecs } from '../../helpers/media-client.js';
 import { failed, join, ok, pexipConference, px } from './pexip.js';
-import { oneVideoCodec } from '../../../src/protocols/pexip/sdp.js';
+import { oneVideoCodec } from '../../../src/media/sdp.js';
 
 // What Pexip's own web client (@pexip/infinity 20, test/browser/infinity.test.ts) needed from the calls functions,
 // on the wire: end-of-candidates as an empty new_candidate, and one video codec in the answer (its
@@ -12,21 +13,7 @@ let t: TestServer;
 before(async () => { t = await startServer(); await pexipConference(t, 'room'); });
 after(async () => { await t.close(); });
 
-async function offerWith(video: RTCRtpCodecParameters[]): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { audio: [useOPUS()], video }, iceServers: [], bundlePolicy: 'max-bundle', iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
-  try {
-    pc.addTransceiver('audio', { direction: 'sendrecv' });
-    pc.addTransceiver('video', { direction: 'sendrecv' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.iceGatheringStateChange.subscribe((st) => { if (st === 'complete') resolve(); });
-    });
-    return pc.localDescription!.sdp;
-  } finally {
-    await pc.close();
-  }
-}
+const offerWith = (video: RTCRtpCodecParameters[]): Promise<string> => offerWithCodecs([useOPUS()], video);
 
 const h264 = (payloadType: number, mode: 0 | 1) => useH264({ payloadType, parameters: `level-asymmetry-allowed=1;packetization-mode=${mode};profile-level-id=42e01f` });
 /** The answer's video m-line payload types and the codec names their rtpmap lines give. */

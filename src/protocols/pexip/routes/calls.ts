@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../errors.js';
 import { optString, pexipRoute, reqString, type PexipDeps, type RouteCall } from '../route.js';
 import type { MediaCallKind } from '../../../engine/media/port.js';
-import { oneVideoCodec } from '../sdp.js';
 
 const MEDIA_TYPES = ['video', 'video-only', 'audio'];
 
@@ -38,7 +37,7 @@ export function callRoutes(app: FastifyInstance, deps: PexipDeps): void {
     if (body.parley_multistream !== undefined && typeof body.parley_multistream !== 'boolean') throw badRequest('parley_multistream must be a boolean');
     if (multistream && kind !== 'main') throw badRequest('parley_multistream applies to the main call only');
     const allowed = { audio: mediaType !== 'video-only', video: mediaType !== 'audio' };
-    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, allowed, sdp: oneVideoCodec(sdp), multistream });
+    const { call, sdp: answer } = await media.open(actor, conf.id, params.uuid, { kind, media: m, allowed, sdp, multistream });
     return { call_uuid: call.id, sdp: answer };
   });
 
@@ -58,7 +57,7 @@ export function callRoutes(app: FastifyInstance, deps: PexipDeps): void {
   });
   callFn('update', async ({ conf, actor, uuid, callId, body }) => {
     const sdp = reqString(body, 'sdp');
-    return media.update(actor, conf.id, uuid, callId, oneVideoCodec(sdp), mediaOf(sdp, undefined));
+    return media.update(actor, conf.id, uuid, callId, sdp, mediaOf(sdp, undefined));
   });
   // "For a gateway call only": Parley has no gateway calls, so the digits go where participant dtmf sends them.
   callFn('dtmf', ({ conf, actor, uuid, callId, body }) => {

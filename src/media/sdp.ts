@@ -1,12 +1,12 @@
 /**
- * Parley's video codec preference (the order of src/media/codecs.ts). Video is forwarded, never transcoded.
+ * Parley's video codec preference (the order of codecs.ts). Video is forwarded, never transcoded.
  */
 const PREFERRED = ['vp8', 'h264'];
 
 /**
- * Leaves one video codec on every video m-line of a client's offer, before the media plane answers it: the first
+ * Leaves one video codec on every video m-line of a client's offer, before a peer answers it: the first
  * of Parley's preference that the offer has (for H.264 the first with packetization-mode=1, which every H.264
- * browser offers). Why: a client may send in any codec the answer lists, and the media plane labels a source by
+ * browser offers). Why: a client may send in any codec the answer lists, and a room labels a source by
  * the first codec it negotiated. Pexip's own web client (@pexip/peer-connection) reorders the answer it receives
  * to send H.264 Constrained Baseline whenever that is listed, so with VP8 and H.264 answered it sent H.264 that the
  * room forwarded as VP8 and nobody could decode. With one codec answered, what arrives is what the room expects.
