@@ -150,6 +150,8 @@ test('three browsers join /meet/<alias>: see and hear each other, chat, hand, mu
       assert.equal(await page.getByTestId('participant-row').count(), 3);
       // Loopback, but three Chromiums and the SFU share this machine's CPUs: any measured quality will do.
       const q = page.getByTestId('quality');
+      // The indicator is set by the first getStats sample (every 2 s); wait for one.
+      await q.and(page.locator('[data-quality="good"], [data-quality="fair"], [data-quality="poor"]')).waitFor({ timeout: 10_000 }).catch(() => undefined);
       console.log(`${names[i]}: quality ${await q.getAttribute('data-quality')} (${await q.getAttribute('title')})`);
       assert.match(await q.getAttribute('data-quality') ?? '', /^(good|fair|poor)$/);
     }
