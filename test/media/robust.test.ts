@@ -137,10 +137,10 @@ test('bad calls get the Pexip error and leave nothing behind', { timeout: 60_000
   for (const fn of ['ack', 'update', 'new_candidate', 'disconnect', 'dtmf']) {
     const body = { sdp: good, candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 9 typ host', mid: '0', digits: '1' };
     failed(await px(t, 'POST', 'errs', `participants/${b.uuid}/calls/${c.callUuid}/${fn}`, body, { token: a.token }), 403, 'Invalid role');
-    // Unknown call uuid on one's own participant: 404 Call not found.
-    failed(await px(t, 'POST', 'errs', `participants/${a.uuid}/calls/00000000-0000-4000-8000-000000000000/${fn}`, body, { token: a.token }), 404, 'Call not found');
+    // Unknown call uuid on one's own participant: 403 Call not found.
+    failed(await px(t, 'POST', 'errs', `participants/${a.uuid}/calls/00000000-0000-4000-8000-000000000000/${fn}`, body, { token: a.token }), 403, 'Call not found');
     // Another participant's call on one's own uuid is unknown too.
-    failed(await px(t, 'POST', 'errs', `participants/${b.uuid}/calls/${c.callUuid}/${fn}`, body, { token: b.token }), 404, 'Call not found');
+    failed(await px(t, 'POST', 'errs', `participants/${b.uuid}/calls/${c.callUuid}/${fn}`, body, { token: b.token }), 403, 'Call not found');
   }
   // update with garbage: 400, and the call still carries media.
   failed(await px(t, 'POST', 'errs', `participants/${a.uuid}/calls/${c.callUuid}/update`, { sdp: 'nonsense' }, { token: a.token }), 400);

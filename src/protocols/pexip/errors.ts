@@ -19,6 +19,8 @@ export const TEXT = {
   callRejected: 'Call rejected',
   transferFailed: 'transfer failed',
   noImage: 'No image available',
+  noParticipant: 'Participant not found',
+  noCall: 'Call not found',
 } as const;
 
 /** A Pexip-format failure: `{status, result}` with an HTTP status. */
@@ -45,8 +47,9 @@ function fromDomain(e: DomainError): PexipError {
   const p = e.params;
   switch (e.code) {
     case 'not_found':
-      if (e.entity === 'participant') return new PexipError(404, 'Participant not found');
-      if (e.entity === 'call') return new PexipError(404, 'Call not found');
+      // 403, not 404: the participant and call functions of Pexip's client package handle 200 and 403 only.
+      if (e.entity === 'participant') return new PexipError(403, TEXT.noParticipant);
+      if (e.entity === 'call') return new PexipError(403, TEXT.noCall);
       if (e.entity === 'user') return new PexipError(400, e.message);
       return noConference();
     case 'conference_not_running':

@@ -91,12 +91,26 @@ test('guests: host functions on others refused (403 Invalid role); own hand, own
   await stop();
 });
 
-test('participant functions: unknown uuid 404, bad token 403, unknown alias 404, bad bodies 400', async () => {
+test('an unknown participant uuid through @pexip/infinity-api: a handled 403 with the reason, not an unexpected status', async () => {
+  const h = await join(t, 'meet.room', 'Host', '1234');
+  const params = { conferenceAlias: 'meet.room', participantUuid: '00000000-0000-4000-8000-000000000000' };
+  const base = { host: t.base, fetcher: withToken(fetch, h.token), params };
+  for (const fn of [muteParticipant, disconnectParticipant, spotlightonParticipant, unlockParticipant, buzzParticipant]) {
+    const r = await fn(base as any);
+    assert.equal(r.status, 403, fn.name);
+    assert.deepEqual(r.data, { status: 'failed', result: 'Participant not found' }, fn.name);
+  }
+  const av = await avatarJpgParticipant(base as any);
+  assert.equal(av.status, 403);
+  await stop();
+});
+
+test('participant functions: unknown uuid 403, bad token 403, unknown alias 404, bad bodies 400', async () => {
   const h = await join(t, 'meet.room', 'Host', '1234');
   const g = await join(t, 'meet.room', 'Guest', '5678');
   const nobody = '00000000-0000-4000-8000-000000000000';
   for (const fn of ['mute', 'spotlighton', 'unlock', 'buzz', 'disconnect']) {
-    failed(await px(t, 'POST', 'meet.room', `participants/${nobody}/${fn}`, undefined, { token: h.token }), 404, 'Participant not found');
+    failed(await px(t, 'POST', 'meet.room', `participants/${nobody}/${fn}`, undefined, { token: h.token }), 403, 'Participant not found');
     failed(await px(t, 'POST', 'meet.room', `participants/${g.uuid}/${fn}`, undefined, { token: 'bogus' }), 403, 'Invalid token');
     failed(await px(t, 'POST', 'meet.room', `participants/${g.uuid}/${fn}`), 403, 'Invalid token');
     failed(await px(t, 'POST', 'nowhere', `participants/${g.uuid}/${fn}`, undefined, { token: h.token }), 404, 'Neither conference nor gateway found');
@@ -111,7 +125,7 @@ test('participant functions: unknown uuid 404, bad token 403, unknown alias 404,
   ];
   for (const [fn, body] of bad) failed(await px(t, 'POST', 'meet.room', `participants/${g.uuid}/${fn}`, body, { token: h.token }), 400);
   failed(await px(t, 'POST', 'meet.room', `participants/${g.uuid}/transfer`, { conference_alias: 'nowhere', role: 'guest' }, { token: h.token }), 404, 'Neither conference nor gateway found');
-  failed(await px(t, 'GET', 'meet.room', `participants/${nobody}/avatar.jpg`, undefined, { token: h.token }), 404);
+  failed(await px(t, 'GET', 'meet.room', `participants/${nobody}/avatar.jpg`, undefined, { token: h.token }), 403, 'Participant not found');
   await stop();
 });
 

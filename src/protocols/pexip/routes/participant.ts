@@ -72,7 +72,7 @@ export function participantRoutes(app: FastifyInstance, deps: PexipDeps): void {
   pexipRoute(app, deps, 'GET', '/conferences/:alias/participants/:uuid/avatar.jpg', async ({ conf, params, reply }) => {
     const s = engine.sessions.byConferenceId(conf.id);
     const p = s?.participants.get(params.uuid);
-    if (!p) throw new PexipError(404, 'Participant not found');
+    if (!p) throw new PexipError(403, TEXT.noParticipant);
     const img = p.userId ? await engine.avatars.image(p.userId) : undefined;
     if (!img) throw new PexipError(404, TEXT.noImage);
     return reply.code(200).header('content-type', img.contentType).header('cache-control', 'private, max-age=60').send(img.data);
