@@ -14,6 +14,7 @@ import autocannon, { type Result } from 'autocannon';
 import type { ReadyMessage } from './server.js';
 import { SCENARIOS, picker, served, type Scenario, type Tally } from './workload.js';
 import { machine, watch } from './proc.js';
+import { openLoop, quantile } from './open-loop.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: a } = parseArgs({
@@ -22,11 +23,13 @@ const { values: a } = parseArgs({
     'max-duration': { type: 'string', default: '15' }, warmup: { type: 'string', default: '5' },
     each: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, keep: { type: 'boolean' },
     users: { type: 'string', default: '10000' }, conferences: { type: 'string', default: '1000' },
-    connections: { type: 'string', default: '50' }, 'sql-stats': { type: 'boolean' },
+    connections: { type: 'string', default: '50' }, 'solo-rate': { type: 'string' }, 'sql-stats': { type: 'boolean' },
   },
 });
 const RATE = Number(a.rate), DURATION = Number(a.duration), MAX_DURATION = Number(a['max-duration']);
 const WARMUP = Number(a.warmup), MAX_CONNECTIONS = Number(a.connections);
+/** `--solo-rate` replaces the scenarios' own rate when run alone, except for the slow ones (user creation). */
+const soloRate = (s: Scenario) => (a['solo-rate'] && s.soloRate >= 1000 ? Number(a['solo-rate']) : s.soloRate);
 
 interface PhaseResult {
   name: string;
@@ -37,6 +40,8 @@ interface PhaseResult {
   server: ReturnType<ReturnType<typeof watch>>;
   eventLoopDelay?: { p50: number; p99: number; max: number };
   tally: Tally;
+  /** Sockets the generator had open at most. */
+  sockets: number;
 }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
@@ -67,39 +72,44 @@ function cannon(opts: Parameters<typeof autocannon>[0]): Promise<Result> {
 const ms = (v: number) => Math.round(v * 10) / 10;
 
 /**
- * One phase. autocannon's rate limit gives each connection a per-second budget that it spends back to back, which
- * would turn a fixed rate into one burst per second; the rate is therefore split over `slices` instances started
- * at even offsets within the first second. `rate` 0 = as fast as the server answers, over MAX_CONNECTIONS.
+ * One phase. `rate` > 0: the open-loop generator (./open-loop.ts) schedules requests evenly at that rate and
+ * measures each from its scheduled time. `rate` 0: autocannon, as fast as the server answers, over MAX_CONNECTIONS.
  */
 async function phase(name: string, url: string, child: ChildProcess, scenarios: Scenario[], rate: number, seconds: number,
   ctx: { token: string; users: number; conferences: number }): Promise<PhaseResult> {
   const tally: Tally = new Map();
   const pick = picker(scenarios, { ...ctx, tally });
-  const requests = [{ setupRequest: pick.setupRequest, onResponse: pick.onResponse }];
   await ask(child, 'stats'); // resets the server's event-loop histogram
   const stop = watch(child.pid!);
-  let results: Result[];
   if (rate > 0) {
-    const slices = Math.max(1, Math.min(20, Math.floor(rate / 20)));
-    const perSlice = Math.floor(rate / slices);
-    const connections = Math.max(1, Math.ceil(perSlice / 10)); // ≤ 10 requests per connection per second
-    results = await Promise.all(Array.from({ length: slices }, (_, i) => new Promise<Result>((res, rej) => {
-      setTimeout(() => cannon({
-        url, connections, overallRate: perSlice + (i < rate % slices ? 1 : 0), duration: seconds, requests,
-        ignoreCoordinatedOmission: true, skipAggregateResult: true,
-      }).then(res, rej), (1000 * i) / slices);
-    })));
-  } else {
-    results = [await cannon({ url, connections: MAX_CONNECTIONS, duration: seconds, requests, skipAggregateResult: true })];
+    const { hostname, port } = new URL(url);
+    const r = await openLoop({
+      host: hostname, port: Number(port), rate, seconds, maxConnections: 512,
+      next: () => {
+        const c = {};
+        const request = pick.setupRequest({ method: 'GET', path: '/' }, c);
+        return { request, done: (status) => pick.onResponse(status, '', c) };
+      },
+    });
+    const server = stop();
+    const eventLoopDelay = (await ask<{ eventLoopDelay: PhaseResult['eventLoopDelay'] }>(child, 'stats')).eventLoopDelay;
+    return {
+      name, target: `${rate} req/s`, rps: Math.round(r.completed / seconds),
+      p50: quantile(r.latency, 0.5), p90: quantile(r.latency, 0.9), p99: quantile(r.latency, 0.99), max: quantile(r.latency, 1),
+      requests: r.completed, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, server, eventLoopDelay, tally,
+      sockets: r.peakConnections,
+    };
   }
+  const requests = [{ setupRequest: pick.setupRequest, onResponse: pick.onResponse }];
+  const results = [await cannon({ url, connections: MAX_CONNECTIONS, duration: seconds, requests, skipAggregateResult: true })];
   const server = stop();
   const eventLoopDelay = (await ask<{ eventLoopDelay: PhaseResult['eventLoopDelay'] }>(child, 'stats')).eventLoopDelay;
   const r = autocannon.aggregateResult(results, { url, connections: MAX_CONNECTIONS, duration: seconds });
   const done = r['2xx'] + r.non2xx;
   return {
-    name, target: rate > 0 ? `${rate} req/s` : `max (${MAX_CONNECTIONS} connections)`,
+    name, target: `max (${MAX_CONNECTIONS} connections)`,
     rps: Math.round(done / seconds), p50: ms(r.latency.p50), p90: ms(r.latency.p90), p99: ms(r.latency.p99), max: ms(r.latency.max),
-    requests: done, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, server, eventLoopDelay, tally,
+    requests: done, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, server, eventLoopDelay, tally, sockets: MAX_CONNECTIONS,
   };
 }
 
@@ -114,16 +124,18 @@ function report(m: ReturnType<typeof machine>, ready: ReadyMessage, active: Scen
   L.push('| Scenario | Weight |', '|---|---|');
   for (const s of active) L.push(`| ${s.name} | ${Math.round((1000 * s.weight) / total) / 10} % |`);
   for (const s of skipped) L.push(`| ${s.name} | not served yet, skipped |`);
-  L.push('', '| Phase | Target | Achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Timeouts | Non-2xx | Server CPU | Load-gen CPU | Other CPU | Server RSS peak | Event-loop delay p99 / max |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  L.push('', '| Phase | Target | Achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Timeouts | Non-2xx | Server CPU | Load-gen CPU | Other CPU | Server RSS peak | Event-loop delay p99 / max | Sockets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const p of [...phases, ...solo]) {
     L.push(`| ${p.name} | ${p.target} | ${p.rps} | ${p.p50} | ${p.p90} | ${p.p99} | ${p.max} | ${p.errors} | ${p.timeouts} | ${p.non2xx} | ` +
       `${p.server.serverCpuPct} % | ${p.server.loadgenCpuPct} % | ${p.server.otherCpuPct} % | ${p.server.rssPeakMiB} MiB | ` +
-      `${p.eventLoopDelay ? `${p.eventLoopDelay.p99} / ${p.eventLoopDelay.max} ms` : '-'} |`);
+      `${p.eventLoopDelay ? `${p.eventLoopDelay.p99} / ${p.eventLoopDelay.max} ms` : '-'} | ${p.sockets} |`);
   }
   const bad = phases.flatMap((p) => [...p.tally].flatMap(([k, by]) => [...by].filter(([st]) => st >= 300).map(([st, n]) => `${p.name}: ${k} → ${st} ×${n}`)));
   if (bad.length) L.push('', 'Non-2xx by scenario:', ...bad.map((b) => `- ${b}`));
-  L.push('', 'CPU is a percentage of one core (200 % = both cores); "Other" is every other process on the machine. Latency percentiles have 1 ms resolution (autocannon).');
+  L.push('', 'CPU is a percentage of one core (200 % = both cores); "Other" is every other process on the machine. ' +
+    'Fixed-rate phases: requests scheduled evenly (open loop), latency from each request\'s scheduled time, 0.1 ms ' +
+    'resolution; "Sockets" is the most the generator needed at once. Max throughput: autocannon, 1 ms resolution.');
   return L.join('\n');
 }
 
@@ -156,8 +168,8 @@ async function main(): Promise<void> {
     const solo: PhaseResult[] = [];
     if (a.each) {
       for (const s of active) {
-        console.error(`alone: ${s.name} at ${s.soloRate} req/s ...`);
-        solo.push(await phase(`alone: ${s.name}`, url, child, [s], s.soloRate, 5, ctx));
+        console.error(`alone: ${s.name} at ${soloRate(s)} req/s ...`);
+        solo.push(await phase(`alone: ${s.name}`, url, child, [s], soloRate(s), 5, ctx));
       }
     }
     const text = report(m, ready, active, skipped, phases, solo);

@@ -14,6 +14,26 @@ export function iceGathered(pc: RTCPeerConnection): Promise<void> {
   });
 }
 
+/**
+ * Finishes an ICE restart that werift 0.24.4 leaves half done. A description with new ICE credentials restarts
+ * the ICE agent (new credentials, checklist and nominated pair cleared), but werift's connect() skips a transport
+ * whose DTLS is already connected, so the restarted agent never runs its checks: it answers the far end's checks
+ * (which then reports itself connected) yet nominates no pair, and without one it sends nothing (inbound packets
+ * arriving on the old sockets still get through). Start the agent here; DTLS and its SRTP keys carry on unchanged
+ * over the new pair. Call after applying the description that completes the restart (our answer, or the remote
+ * answer on the offering side).
+ */
+export function resumeRestartedIce(pc: RTCPeerConnection): void {
+  for (const dtls of pc.dtlsTransports) {
+    const ice = dtls.iceTransport;
+    // After the restart's gathering the transport reads 'completed' (werift copies the gatherer's state), so what
+    // tells a restarted agent is a connected DTLS without a nominated pair; 'checking' means it already runs.
+    if (dtls.state !== 'connected' || ice.connection.nominated || ice.state === 'checking' || !ice.getRemoteParameters()) continue;
+    // A failure sets the transport 'failed', which surfaces as connectionState 'failed' (the call's owner ends it).
+    ice.start().catch(() => undefined);
+  }
+}
+
 /** An incoming track of a call with the codec it arrived in. */
 export interface Inbound {
   track: MediaStreamTrack;
@@ -71,6 +91,7 @@ export class Peer {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: oneVideoCodec(offer) });
     for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    resumeRestartedIce(this.pc);
     await iceGathered(this.pc);
     this.bindSenders();
     return this.announce(this.pc.localDescription!.sdp);

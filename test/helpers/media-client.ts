@@ -6,7 +6,7 @@ import { ack as pxAck, callsWebrtcParticipant, disconnectCall, newCandidate, upd
 import { withToken } from '@pexip/infinity-api/dist/utils.js';
 import { impairWire, type WireStats } from './wire.js';
 import { OpusDecoder, OpusEncoder, FRAME_SAMPLES, SAMPLE_RATE } from '../../src/media/audio/opus.js';
-import { iceGathered } from '../../src/media/peer.js';
+import { iceGathered, resumeRestartedIce } from '../../src/media/peer.js';
 
 /**
  * A Pexip media client in Node for wire tests: it joins through the Client API like any third-party client
@@ -116,6 +116,8 @@ export class MediaClient {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
     await this.trickleCandidates();
     await new Promise<void>((resolve, reject) => {
+      // Trickling takes requests: the connection may be up before we listen.
+      if (this.pc.connectionState === 'connected') return resolve();
       const t = setTimeout(() => reject(new Error('ICE/DTLS did not connect in 20 s')), 20_000);
       this.pc.connectionStateChange.subscribe((s) => { if (s === 'connected') { clearTimeout(t); resolve(); } });
     });
@@ -237,9 +239,11 @@ export class MediaClient {
 
   /**
    * Renegotiation with Pexip `update`: `video` adds a video m-line to an audio-only call, `iceRestart` asks for
-   * new ICE credentials. The answer (an SDP string, or {call_uuid, sdp}) is applied.
+   * new ICE credentials. The answer (an SDP string, or {call_uuid, sdp}) is applied. Candidates are trickled
+   * with the `trickle` option; `noCandidates` sends none at all, as Chromium's restart offer can be (its gathering
+   * state still reads complete right after the new offer), so the server learns us from our checks only.
    */
-  async renegotiate(what: { video?: boolean; iceRestart?: boolean }): Promise<{ status: number; body: any }> {
+  async renegotiate(what: { video?: boolean; iceRestart?: boolean; noCandidates?: boolean }): Promise<{ status: number; body: any }> {
     if (what.video) {
       const vt = this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
       vt.sender.onPictureLossIndication.subscribe(() => { this.keyframeRequests++; this.forceKey = true; });
@@ -248,10 +252,14 @@ export class MediaClient {
     if (what.iceRestart) this.pc.restartIce();
     await this.pc.setLocalDescription(await this.pc.createOffer());
     await iceGathered(this.pc);
-    const res = await this.post(`calls/${this.callUuid}/update`, { sdp: this.pc.localDescription!.sdp });
+    const sdp = what.noCandidates ? this.pc.localDescription!.sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '') : this.offerWithoutTrickled();
+    const res = await this.post(`calls/${this.callUuid}/update`, { sdp });
     if (res.status !== 200) return res;
     this.answer = typeof res.body.result === 'string' ? res.body.result : res.body.result.sdp;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
+    if (!what.noCandidates) await this.trickleCandidates();
+    // werift (this client) has the same half-done restart as the server side.
+    resumeRestartedIce(this.pc);
     return res;
   }
 

@@ -202,6 +202,39 @@ test('through @pexip/infinity-api: trickle ICE connects; update adds video (medi
   assert.deepEqual(t.parley.engine.media.of(tr.j.uuid), []);
 });
 
+// Chromium's restart offer may carry no candidates (see renegotiate); a trickling client sends them after the answer.
+for (const how of ['no candidates in the offer', 'candidates trickled'] as const) {
+  test(`ICE restart through update (${how}): media resumes both ways on the same call`, { timeout: 60_000 }, async () => {
+    const alias = how === 'candidates trickled' ? 'restart_trickle' : 'restart_bare';
+    await pexipConference(t, alias);
+    const a = await enter(alias, 'A', 440);
+    const b = await enter(alias, 'B', 1000, { trickle: how === 'candidates trickled' });
+    // What arrived after a mark (the restart), not what was buffered before it: tone and video packets.
+    const mark = (c: MediaClient) => ({ heard: c.heard.length, seen: c.seen.length });
+    const flows = (c: MediaClient, from: ReturnType<typeof mark>, tone: number, tag: string) => {
+      const frames = c.heard.length - from.heard;
+      return frames >= 20 && c.toneAmplitude(tone, Math.min(400, frames * 20)) > 1500 && c.seen.slice(from.seen).filter((s) => s.tag === tag).length >= 10;
+    };
+    const start = { a: mark(a.c), b: mark(b.c) };
+    await waitFor(() => flows(a.c, start.a, 1000, 'B') && flows(b.c, start.b, 440, 'A'), 10_000, 'A and B hear and see each other').catch((e) => { throw new Error(e.message + ' DBG ' + JSON.stringify([a.c.heard.length, a.c.toneAmplitude(1000), a.c.seen.length, a.c.lastSeen(), b.c.heard.length, b.c.toneAmplitude(440), b.c.seen.length, b.c.lastSeen(), t.parley.engine.media.of(b.j.uuid)])); });
+    const ufrag = /^a=ice-ufrag:(.*)$/m.exec(b.c.answer)![1];
+    const restart = await b.c.renegotiate({ iceRestart: true, noCandidates: how === 'no candidates in the offer' });
+    assert.equal(restart.status, 200, JSON.stringify(restart.body));
+    assert.notEqual(/^a=ice-ufrag:(.*)$/m.exec(b.c.answer)![1], ufrag, 'new ICE credentials');
+    const after = { a: mark(a.c), b: mark(b.c) };
+    const t0 = performance.now();
+    // Server -> client: B gets the mix (A's tone) and A's video again; client -> server: A hears and sees B.
+    await waitFor(() => flows(b.c, after.b, 440, 'A'), 10_000, 'B hears and sees A after its ICE restart');
+    await waitFor(() => flows(a.c, after.a, 1000, 'B'), 10_000, 'A hears and sees B after B\'s ICE restart');
+    console.log(`# ICE restart (${how}): media both ways again after ${Math.round(performance.now() - t0)} ms`);
+    assert.deepEqual(t.parley.engine.media.of(b.j.uuid).map((x) => x.id), [b.c.callUuid], 'the same call, not a new one');
+    // And it lasts (consent freshness runs on the new pair).
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = { a: mark(a.c), b: mark(b.c) };
+    await waitFor(() => flows(b.c, later.b, 440, 'A') && flows(a.c, later.a, 1000, 'B'), 10_000, 'media keeps flowing');
+  });
+}
+
 test('H.264: clients offering only H.264 get it and see each other; a VP8 viewer gets no H.264 (no transcoding)', { timeout: 60_000 }, async () => {
   await pexipConference(t, 'h264');
   const h1 = await enter('h264', 'H1', 0, { videoCodec: 'h264' });

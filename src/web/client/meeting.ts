@@ -98,18 +98,19 @@ export class Meeting {
   }
 
   /**
-   * Last resort after an ICE restart: if a slot shows someone but no video packet arrived for 6 s (or the
-   * connection failed), the main call is replaced by a new one. Seen after ICE restarts, which the server
-   * answers but after which no more media came (docs/web.md).
+   * Last resort: the call (Call.restartIce) first restarts ICE through `update`, which resumes media on the same
+   * call. Only if that does not bring media back, i.e. a slot shows someone but no video packet arrived for 6 s,
+   * or the connection stayed failed for 6 s, is the main call replaced by a new one.
    */
   private watchMedia(s: CallStats): void {
     const showing = [...this.slots.values()].some((u) => u !== null);
     const progressed = s.videoPacketsReceived > this.lastVideoPackets;
     this.lastVideoPackets = s.videoPacketsReceived;
-    if (progressed || !showing) this.stalledSince = undefined;
+    // A failed connection counts as a stall: the ICE restart gets the same 6 s to repair it.
+    if (s.state !== 'failed' && (progressed || !showing)) this.stalledSince = undefined;
     else this.stalledSince ??= performance.now();
     const stalled = this.stalledSince !== undefined && performance.now() - this.stalledSince > 6000;
-    if (stalled || s.state === 'failed') void this.rebuildMain();
+    if (stalled) void this.rebuildMain();
   }
 
   private async rebuildMain(): Promise<void> {

@@ -129,3 +129,57 @@ test('a user written by another process (the admin CLI) is re-read, not served s
   assert.equal((await api(t, 'GET', '/users/frank')).body.user.display_name, 'Franklin');
   assert.equal((await listed('/users?page_size=200', 'users', 'frank'))?.display_name, 'Franklin');
 });
+
+test('unfiltered user and conference pages follow creates, deletes and another process\'s writes, in store order', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const ids = async () => {
+    const out: string[] = [];
+    for (let page = 1; ; page++) {
+      const r = await api(t, 'GET', `/users?page_size=2&page_id=${page}`);
+      assert.equal(r.status, 200, r.text);
+      out.push(...(r.body.users as Array<{ id: string }>).map((u) => u.id));
+      if (r.body.next_page_id === -1) return out;
+      assert.equal(r.body.next_page_id, page + 1);
+      assert.ok(page < 100, 'pages end');
+    }
+  };
+  const sorted = (a: string[]) => [...a].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  await ids(); // loads the index
+  await createUsers(t, 'zed', 'amy', 'mike');
+  let got = await ids();
+  assert.deepEqual(got, sorted(got));
+  for (const u of ['zed', 'amy', 'mike']) assert.ok(got.includes(u), u);
+  assert.equal((await api(t, 'DELETE', '/users/amy')).status, 200);
+  got = await ids();
+  assert.ok(!got.includes('amy'));
+  assert.deepEqual(got, sorted(got));
+  // Another connection inserts and deletes rows: the next page read sees both.
+  const other = new Database(t.parley.store.path);
+  try {
+    other.prepare("INSERT INTO users (id, login_name, password_hash, email, display_name, first_name, last_name, company, mobile_phone, work_phone, home_phone, is_active, created_at, updated_at) VALUES ('bea', 'bea', 'x', NULL, 'Bea', '', '', '', '', '', '', 1, 0, 0)").run();
+    other.prepare("DELETE FROM users WHERE id = 'zed'").run();
+  } finally {
+    other.close();
+  }
+  got = await ids();
+  assert.ok(got.includes('bea') && !got.includes('zed'), got.join());
+  assert.deepEqual(got, sorted(got));
+
+  // Conferences list in creation order, ties by id; a deleted one leaves the pages and the total.
+  const before = (await api(t, 'GET', '/conferences?page_size=200')).body.cnt as number;
+  await createConference(t, 'order_b');
+  await createConference(t, 'order_a');
+  const confs = async () => (await api(t, 'GET', '/conferences?page_size=200')).body as { cnt: number; conferences: Array<{ id: string; created_at: number }> };
+  let c = await confs();
+  assert.equal(c.cnt, before + 2);
+  assert.equal(c.conferences.length, c.cnt);
+  const key = (x: { id: string; created_at: number }) => [x.created_at, x.id] as const;
+  for (let i = 1; i < c.conferences.length; i++) {
+    const [a, b] = [key(c.conferences[i - 1]), key(c.conferences[i])];
+    assert.ok(a[0] < b[0] || (a[0] === b[0] && Buffer.compare(Buffer.from(a[1]), Buffer.from(b[1])) < 0), `${a} before ${b}`);
+  }
+  assert.equal((await api(t, 'DELETE', '/conferences/order_b')).status, 200);
+  c = await confs();
+  assert.equal(c.cnt, before + 1);
+  assert.ok(!c.conferences.some((x) => x.id === 'order_b'));
+});
