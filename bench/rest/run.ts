@@ -45,9 +45,8 @@ interface PhaseResult {
 }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
-  const prof = a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(HERE, '..', 'results', 'profiles')}`] : [];
   const child = fork(join(HERE, 'server.ts'), [], {
-    execArgv: ['--import', 'tsx', ...prof],
+    execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...(a['sql-stats'] ? { BENCH_SQL_STATS: '1' } : {}), BENCH_DATA_DIR: dataDir, BENCH_USERS: a.users, BENCH_CONFERENCES: a.conferences },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -57,11 +56,11 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Rea
   });
 }
 
-function ask<T>(child: ChildProcess, type: string): Promise<T> {
+function ask<T>(child: ChildProcess, type: string, extra: object = {}): Promise<T> {
   return new Promise((res) => {
     const on = (m: { type: string }) => { if (m.type === type) { child.off('message', on); res(m as T); } };
     child.on('message', on);
-    child.send({ type });
+    child.send({ type, ...extra });
   });
 }
 
@@ -161,10 +160,17 @@ async function main(): Promise<void> {
     if (WARMUP > 0) await phase('warm-up', url, child, active, RATE, WARMUP, ctx);
     console.error(`fixed rate ${DURATION} s at ${RATE} req/s ...`);
     if (a['sql-stats']) await ask(child, 'sql-stats'); // drop what the warm-up counted
+    if (a['cpu-prof']) await ask(child, 'profile-start');
     phases.push(await phase('mixed, fixed rate', url, child, active, RATE, DURATION, ctx));
     if (a['sql-stats']) console.error('SQL by total time in the fixed-rate phase:', (await ask<{ top: unknown[] }>(child, 'sql-stats')).top);
     console.error(`max throughput ${MAX_DURATION} s ...`);
     phases.push(await phase('mixed, max throughput', url, child, active, 0, MAX_DURATION, ctx));
+    if (a['cpu-prof']) {
+      const dir = resolve(HERE, '..', 'results', 'profiles');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `rest-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.cpuprofile`);
+      console.error(`profile of the fixed-rate and max-throughput phases: ${(await ask<{ file: string }>(child, 'profile-stop', { file })).file}`);
+    }
     const solo: PhaseResult[] = [];
     if (a.each) {
       for (const s of active) {

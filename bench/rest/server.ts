@@ -2,6 +2,8 @@
 // Talks to the parent over IPC: sends {type:'ready'}, answers {type:'stats'}, exits cleanly on {type:'stop'}
 // (a clean exit is what lets --cpu-prof write its profile).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
 import { SYSTEM } from '../../src/engine/actor.js';
@@ -68,6 +70,7 @@ const port = await parley.listen();
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 
+let profiler: Session | undefined;
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'stats') {
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -78,6 +81,20 @@ process.on('message', async (m: { type: string }) => {
       .map(([sql, s]) => ({ sql: sql.slice(0, 160), n: s.n, totalMs: Math.round(s.ms), avgMs: Math.round((1000 * s.ms) / s.n) / 1000 }));
     sqlStats?.clear();
     process.send!({ type: 'sql-stats', top });
+  } else if (m.type === 'profile-start') {
+    // A profile of the measured phases only (the population above would dominate a whole-process --cpu-prof).
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    process.send!({ type: 'profile-start' });
+  } else if (m.type === 'profile-stop' && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    const file = (m as { file?: string }).file!;
+    writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+    process.send!({ type: 'profile-stop', file });
   } else if (m.type === 'stop') {
     eld.disable();
     await parley.close();

@@ -15,7 +15,6 @@ export class OrderedIndex<K> {
   /** Bumped by every change: a load that raced a write is used once but not kept. */
   private generation = 0;
   private seen: number;
-  private checked = false;
 
   constructor(private readonly db: Db, private readonly load: () => Promise<K[]>, private readonly compare: (a: K, b: K) => number) {
     this.seen = dataVersion(db);
@@ -65,11 +64,8 @@ export class OrderedIndex<K> {
     return lo;
   }
 
-  /** Once per synchronous run: another connection's commit drops the index (it may have added or removed rows). */
+  /** Another connection's commit drops the index (it may have added or removed rows). */
   private checkStore(): void {
-    if (this.checked) return;
-    this.checked = true;
-    queueMicrotask(() => { this.checked = false; });
     const v = dataVersion(this.db);
     if (v !== this.seen) {
       this.seen = v;

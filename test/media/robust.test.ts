@@ -231,7 +231,7 @@ for (const how of ['no candidates in the offer', 'candidates trickled'] as const
     // And it lasts (consent freshness runs on the new pair).
     await new Promise((r) => setTimeout(r, 2000));
     const later = { a: mark(a.c), b: mark(b.c) };
-    await waitFor(() => flows(b.c, later.b, 440, 'A') && flows(a.c, later.a, 1000, 'B'), 10_000, 'media keeps flowing');
+    await waitFor(() => flows(b.c, later.b, 440, 'A') && flows(a.c, later.a, 1000, 'B'), 10_000, 'media keeps flowing').catch((e) => { const it = b.c.pc.iceTransports[0] as any; const cn = it.connection; throw new Error(e.message + ' DBG ' + JSON.stringify([a.c.heard.length - later.a.heard, a.c.toneAmplitude(1000), a.c.seen.length - later.a.seen, b.c.heard.length - later.b.heard, b.c.toneAmplitude(440), b.c.seen.length - later.b.seen, t.parley.engine.media.of(b.j.uuid), it.state, cn.state, b.c.pc.connectionState, cn.nominated?.toJSON?.(), cn.consentFresh, cn.checkList.map((p: any) => `${p.localCandidate.host}:${p.localCandidate.port}->${p.remoteCandidate.host}:${p.remoteCandidate.port}/${p.remoteCandidate.type}=${p.state}${p.nominated ? 'N' : ''}`).join(',')])); });
   });
 }
 

@@ -4,24 +4,19 @@ import type { ConferenceDef } from './types.js';
 /**
  * The read-through cache of conference definitions. Admin CLI commands write to the store from another process
  * while the server runs, so lookups first compare the store's data version (SQLite `PRAGMA data_version`,
- * one synchronous prepared statement, once per synchronous run) and the cache starts over when another connection
+ * read once per synchronous run, store/db.ts) and the cache starts over when another connection
  * committed. Writes from other processes are rare (an operator at the command line), so dropping everything is
  * cheaper than tracking rows.
  */
 export class DefinitionCache {
   private readonly map = new Map<string, ConferenceDef>();
   private seen: number;
-  /** Set until the current synchronous run ends: a page of fifty lookups asks the store once, not fifty times. */
-  private checked = false;
 
   constructor(private readonly db: Db) {
     this.seen = dataVersion(db);
   }
 
   private fresh(): Map<string, ConferenceDef> {
-    if (this.checked) return this.map;
-    this.checked = true;
-    queueMicrotask(() => { this.checked = false; });
     const v = dataVersion(this.db);
     if (v !== this.seen) {
       this.seen = v;
