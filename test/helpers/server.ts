@@ -90,3 +90,12 @@ export function errorOf(r: HttpResult): { code: number; reason: string; message:
   const e = r.body?.error;
   return { code: e?.code, reason: e?.errors?.[0]?.reason, message: e?.errors?.[0]?.message };
 }
+
+/** Polls `check` until it holds (state reached by asynchronous work, e.g. an auto-answering test endpoint). */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -183,3 +183,31 @@ test('unfiltered user and conference pages follow creates, deletes and another p
   assert.equal(c.cnt, before + 1);
   assert.ok(!c.conferences.some((x) => x.id === 'order_b'));
 });
+
+test('embedded groups and avatar flags follow membership, group renames, deletes and another process\'s writes', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  await createUsers(t, 'gina');
+  const groupsOf = async () => {
+    const one = (await api(t, 'GET', '/users/gina')).body.user as { groups: Array<{ id: string; display_name: string }>; avatar: string | null };
+    const listed = (await api(t, 'GET', '/users?page_size=200')).body.users.find((u: { id: string }) => u.id === 'gina');
+    assert.deepEqual(listed.groups, one.groups, 'list and single read agree');
+    return one;
+  };
+  assert.deepEqual((await groupsOf()).groups, []); // cached: no groups
+  const g = (await api(t, 'POST', '/groups', { display_name: 'Ops' })).body.group as { id: string };
+  assert.equal((await api(t, 'POST', `/groups/${g.id}/users`, { user_id: 'gina' })).status, 200);
+  assert.deepEqual((await groupsOf()).groups.map((x) => x.display_name), ['Ops']);
+  assert.equal((await api(t, 'PUT', `/groups/${g.id}`, { display_name: 'Operations' })).status, 200);
+  assert.deepEqual((await groupsOf()).groups.map((x) => x.display_name), ['Operations']);
+  assert.equal((await api(t, 'DELETE', `/groups/${g.id}/users/gina`)).status, 200);
+  assert.deepEqual((await groupsOf()).groups, []);
+  const other = new Database(t.parley.store.path);
+  try {
+    other.prepare('INSERT INTO group_members (group_id, user_id, added_at) VALUES (?, ?, 0)').run(g.id, 'gina');
+  } finally {
+    other.close();
+  }
+  assert.deepEqual((await groupsOf()).groups.map((x) => x.display_name), ['Operations']);
+  assert.equal((await api(t, 'DELETE', `/groups/${g.id}`)).status, 200);
+  assert.deepEqual((await groupsOf()).groups, []);
+});

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, errorOf, http, tokenWithScopes, type TestServer } from '../../helpers/server.js';
+import { startServer, api, errorOf, http, tokenWithScopes, eventually, type TestServer } from '../../helpers/server.js';
 import { createConference, createUsers, runConference, sid, stopConference } from '../../helpers/fixtures.js';
 import { signIn } from '../../helpers/endpoint.js';
 
@@ -58,7 +58,9 @@ test('the owner is the host (role 2); paging with page_id/page_size keeps the to
   const add = await api(t, 'POST', '/conferences/acc_demo/participants', { participant_id: 'alice' });
   assert.equal(add.status, 200, add.text);
   assert.equal(add.body.participant.is_owner, true);
-  assert.equal(add.body.participant.status, 5, 'the owner in the conference is MULTIHOST');
+  // The endpoint answers asynchronously, as a real terminal does.
+  await eventually(async () => (await api(t, 'GET', '/conferences/acc_demo/participants/alice')).body.participant?.status === 5,
+    5000, 'the owner in the conference to be MULTIHOST');
   const all = await api(t, 'GET', `/conference-sessions/${sid(SID)}/participants`);
   assert.deepEqual(all.body.participants.map((p: { call_id: string; role: number }) => [p.call_id, p.role]),
     [['bob@parley.test', 0], ['alice@parley.test', 2]]);
