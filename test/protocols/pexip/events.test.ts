@@ -363,3 +363,34 @@ test('dial: the called user shows as participant_create "connecting" (call_direc
   hs.close();
   await stop();
 });
+
+test('a muteguests burst reaches every stream once, in order, ids rising, conference_update last; a reconnect mid-burst gets no duplicates', async () => {
+  const h = await join(t, 'meet.room', 'Host', '1234');
+  const guests: Joined[] = [];
+  for (let i = 0; i < 6; i++) guests.push(await join(t, 'meet.room', `G${i}`, '5678'));
+  const streams = await Promise.all([h, ...guests].map((j) => listen(j)));
+  await synced(...streams);
+  const mark = streams.map((s) => s.events.length);
+  ok(await pcall(h, 'muteguests'));
+  for (const s of streams) await s.until((ev) => ev.some((e) => e.event === 'conference_update' && (e.data as any)?.guests_muted === true));
+  streams.forEach((s, i) => {
+    const got = s.events.slice(mark[i]).filter((e) => e.event === 'participant_update' || e.event === 'conference_update');
+    assert.deepEqual(got.filter((e) => e.event === 'participant_update').map((e) => (e.data as any).display_name).sort(), guests.map((_, k) => `G${k}`));
+    assert.equal(got.at(-1)!.event, 'conference_update', 'the state change comes after the participant updates');
+    const ids = got.map((e) => Number(String(e.id).split('.')[1]));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids rise');
+    assert.equal(new Set(ids).size, ids.length, 'no frame twice');
+  });
+  // A stream that reconnects with Last-Event-ID in the same turn as a burst is published: replay only, no repeats.
+  const last = streams[1].events.at(-1)!.id!;
+  streams[1].close();
+  const unmute = pcall(h, 'unmuteguests');
+  const again = await listen(guests[0], 'meet.room', t, { 'last-event-id': String(last) });
+  ok(await unmute);
+  await again.until((ev) => ev.some((e) => e.event === 'conference_update' && (e.data as any)?.guests_muted === false));
+  await sleep(100);
+  const ids = again.events.filter((e) => e.id).map((e) => String(e.id));
+  assert.equal(new Set(ids).size, ids.length, `no frame twice: ${ids.join(' ')}`);
+  for (const s of [...streams, again]) s.close();
+  await stop();
+});
