@@ -253,7 +253,7 @@ export class Conferences {
     this.checkRules(next, patch.join_options !== undefined);
     await this.checkPreset(patch.broadcast_id);
     await this.checkAliases(next);
-    await this.save(next, true);
+    await this.save(next, routeKeys(next).join('\n') !== routeKeys(cur).join('\n'));
     await this.audit.event(actor, 'edit', 'conference', id, { fields: Object.keys(patch) });
     this.ctx.bus.emit('conference.updated', { conferenceId: id });
     return structuredClone(next);
