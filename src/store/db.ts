@@ -26,15 +26,16 @@ class StaticProvider implements MigrationProvider {
 }
 
 /**
- * Per store: SQLite's `PRAGMA data_version` through one prepared statement, read at most once per synchronous run
- * (about 10 µs a read here, and a request consults several caches).
+ * Per store: SQLite's `PRAGMA data_version` through one prepared statement, read at most once per turn of the event
+ * loop (about 10 µs a read here, and a request consults several caches across several awaits). Another process's
+ * commit is therefore seen from the next turn on, a millisecond or so later.
  */
 const versions = new WeakMap<Db, () => number>();
 
 /**
  * A number that changes whenever another connection (another process: the admin CLI, a second server on the same
  * file) committed to the store since this connection last looked; this connection's own commits leave it alone.
- * In-memory caches compare it to drop what another process may have changed. Read once per synchronous run, so
+ * In-memory caches compare it to drop what another process may have changed. Read once per event-loop turn, so
  * consulting it is cheap. 0 for a store not opened here.
  */
 export function dataVersion(db: Db): number {
@@ -63,7 +64,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   versions.set(db, () => {
     if (memo === undefined) {
       memo = version.get() as number;
-      queueMicrotask(() => { memo = undefined; });
+      setImmediate(() => { memo = undefined; });
     }
     return memo;
   });

@@ -4,7 +4,7 @@ import type { ConferenceDef } from './types.js';
 /**
  * The read-through cache of conference definitions. Admin CLI commands write to the store from another process
  * while the server runs, so lookups first compare the store's data version (SQLite `PRAGMA data_version`,
- * read once per synchronous run, store/db.ts) and the cache starts over when another connection
+ * read once per event-loop turn, store/db.ts) and the cache starts over when another connection
  * committed. Writes from other processes are rare (an operator at the command line), so dropping everything is
  * cheaper than tracking rows.
  */
