@@ -1,6 +1,6 @@
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 import { codecs, headerExtensions } from './codecs.js';
-import { oneVideoCodec } from './sdp.js';
+import { oneVideoCodec, restoreRejected, takeUnusableVideo } from './sdp.js';
 import { isMisroutedPli, sendPli } from './rtp/pli.js';
 import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
 
@@ -16,12 +16,13 @@ export function iceGathered(pc: RTCPeerConnection): Promise<void> {
 
 /**
  * Finishes an ICE restart that werift 0.24.4 leaves half done. A description with new ICE credentials restarts
- * the ICE agent (new credentials, checklist and nominated pair cleared), but werift's connect() skips a transport
- * whose DTLS is already connected, so the restarted agent never runs its checks: it answers the far end's checks
- * (which then reports itself connected) yet nominates no pair, and without one it sends nothing (inbound packets
- * arriving on the old sockets still get through). Start the agent here; DTLS and its SRTP keys carry on unchanged
- * over the new pair. Call after applying the description that completes the restart (our answer, or the remote
- * answer on the offering side).
+ * the ICE agent (credentials, candidates, checklist and nominated pair cleared), but werift's connect() skips a
+ * transport whose DTLS is already connected, so the restarted agent never runs: it answers the far end's checks
+ * (which then reports itself connected) but, with no remote candidates to pair them with (Chromium's restart offer
+ * can carry none), files them as early checks that only the agent's run processes. No pair is nominated, and
+ * without one nothing is sent (packets from the far end still get in). Start the agent here; DTLS and its SRTP
+ * keys carry on over the new pair. Call after applying the description that completes the restart (our answer;
+ * on the offering side, the remote answer).
  */
 export function resumeRestartedIce(pc: RTCPeerConnection): void {
   for (const dtls of pc.dtlsTransports) {
@@ -88,13 +89,14 @@ export class Peer {
 
   /** Applies the client's offer and returns our answer with every candidate (no trickle from our side). */
   async answer(offer: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: oneVideoCodec(offer) });
+    const { sdp, rejected } = takeUnusableVideo(oneVideoCodec(offer));
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
     for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     resumeRestartedIce(this.pc);
     await iceGathered(this.pc);
     this.bindSenders();
-    return this.announce(this.pc.localDescription!.sdp);
+    return restoreRejected(this.announce(this.pc.localDescription!.sdp), rejected);
   }
 
   async addCandidate(candidate: string, mid: string | null): Promise<void> {

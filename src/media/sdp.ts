@@ -10,7 +10,7 @@ const PREFERRED = ['vp8', 'h264'];
  * the first codec it negotiated. Pexip's own web client (@pexip/peer-connection) reorders the answer it receives
  * to send H.264 Constrained Baseline whenever that is listed, so with VP8 and H.264 answered it sent H.264 that the
  * room forwarded as VP8 and nobody could decode. With one codec answered, what arrives is what the room expects.
- * Sections whose codecs Parley lacks are left alone (the media plane rejects them as before).
+ * Sections whose codecs Parley lacks are left alone (takeUnusableVideo answers them rejected).
  */
 export function oneVideoCodec(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
@@ -51,4 +51,68 @@ function keepOne(section: string[]): string[] {
     return pt !== undefined && pt !== chosen;
   };
   return [[...parts.slice(0, 3), chosen].join(' '), ...attrs.filter((a) => !other(a))];
+}
+
+/** Video m-lines Parley cannot forward, taken out of an offer for werift and answered as rejected afterwards. */
+export interface Rejected {
+  /** Position among the offer's m-lines. */
+  index: number;
+  /** The answer's section for it: port 0, the offer's formats, inactive. */
+  answer: string[];
+}
+
+/**
+ * Takes out of an offer the video m-lines with no codec Parley forwards (VP8, H.264): a user offering Opus and only
+ * VP9 video expects an audio call, not a refusal (RFC 3264: such an m-line is answered with port 0), and werift
+ * cannot answer an m-line without a common codec. Left alone when nothing else would remain (the plane then
+ * refuses the offer as before). `restoreRejected` puts them back into the answer, in their places.
+ */
+export function takeUnusableVideo(sdp: string): { sdp: string; rejected: Rejected[] } {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(eol);
+  const tail = lines.at(-1) === '' ? lines.pop() : undefined;
+  const [session, ...sections] = splitSections(lines);
+  const unusable = (s: string[]) => s[0].startsWith('m=video ')
+    && !s.some((a) => /^a=rtpmap:\d+ (vp8|h264)\//i.test(a));
+  const rejected: Rejected[] = [];
+  sections.forEach((s, index) => {
+    if (!unusable(s)) return;
+    const [, , proto, ...fmts] = s[0].split(' ');
+    const keep = s.filter((a) => /^a=(mid|rtpmap):/.test(a));
+    rejected.push({ index, answer: [`m=video 0 ${proto} ${fmts.join(' ')}`, 'c=IN IP4 0.0.0.0', ...keep, 'a=inactive'] });
+  });
+  if (rejected.length === 0 || rejected.length === sections.length) return { sdp, rejected: [] };
+  const mids = new Set(rejected.map((r) => midOf(r.answer)).filter((m): m is string => m !== undefined));
+  // A rejected m-line leaves the BUNDLE group (RFC 8843).
+  const head = session.map((l) => (l.startsWith('a=group:BUNDLE') ? l.split(' ').filter((x) => !mids.has(x)).join(' ') : l));
+  const kept = sections.filter((_, i) => !rejected.some((r) => r.index === i));
+  return { sdp: [...head, ...kept.flat(), ...(tail !== undefined ? [tail] : [])].join(eol), rejected };
+}
+
+/** Puts the rejected m-lines back into werift's answer at their offer positions. */
+export function restoreRejected(answer: string, rejected: Rejected[]): string {
+  if (rejected.length === 0) return answer;
+  const eol = answer.includes('\r\n') ? '\r\n' : '\n';
+  const lines = answer.split(eol);
+  // Keep a trailing empty line (the SDP's final CRLF) at the end.
+  const tail = lines.at(-1) === '' ? lines.pop() : undefined;
+  const [session, ...sections] = splitSections(lines);
+  // The live sections' transport attributes go along: werift (as a client) applies a section's ICE credentials
+  // and fingerprint even at port 0, and empty ones would wipe the real ones.
+  const transport = (sections[0] ?? []).filter((a) => /^a=(ice-ufrag|ice-pwd|fingerprint|setup):/.test(a));
+  for (const r of [...rejected].sort((a, b) => a.index - b.index)) sections.splice(r.index, 0, [...r.answer.slice(0, -1), ...transport, ...r.answer.slice(-1)]);
+  return [...session, ...sections.flat(), ...(tail !== undefined ? [tail] : [])].join(eol);
+}
+
+/** The session part, then one array of lines per m-line. */
+function splitSections(lines: string[]): string[][] {
+  const out: string[][] = [[]];
+  for (const l of lines) {
+    if (l.startsWith('m=')) out.push([l]); else out.at(-1)!.push(l);
+  }
+  return out;
+}
+
+function midOf(section: string[]): string | undefined {
+  return section.find((a) => a.startsWith('a=mid:'))?.slice(6);
 }

@@ -1,5 +1,5 @@
 import {
-  MediaStreamTrack, RTCPeerConnection, type RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
+  MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useNACK, useOPUS, usePLI, useVP8, type RTCRtpTransceiver,
 } from 'werift';
 import { ack as pxAck, callsWebrtcParticipant, disconnectCall, newCandidate, update as pxUpdate } from '@pexip/infinity-api';
 // utils is re-exported without an extension in index.d.ts, which NodeNext type resolution cannot follow.
@@ -28,8 +28,8 @@ export interface MediaClientOptions {
   video?: boolean;
   /** Parley's multistream mode: publish video on one m-line and receive this many video slots. */
   slots?: number;
-  /** The only video codec offered: synthetic VP8, or synthetic H.264 (NAL type 5 = keyframe). */
-  videoCodec?: 'vp8' | 'h264';
+  /** The only video codec offered: synthetic VP8, or synthetic H.264 (NAL type 5 = keyframe); VP9, which Parley does not forward. */
+  videoCodec?: 'vp8' | 'h264' | 'vp9';
   /** Fraction of our RTP lost on the wire (first transmissions only: NACK retransmissions get through). */
   loss?: number;
   /** Swap neighbouring RTP packets on the wire. */
@@ -64,7 +64,7 @@ export class MediaClient {
 
   constructor(readonly opts: MediaClientOptions) {
     this.pc = new RTCPeerConnection({
-      codecs: { audio: [useOPUS()], video: [(opts.videoCodec === 'h264' ? useH264 : useVP8)({ rtcpFeedback: [useNACK(), usePLI()] })] },
+      codecs: { audio: [useOPUS()], video: [videoCodec(opts.videoCodec)] },
       iceAdditionalHostAddresses: ['127.0.0.1'],
       iceUseIpv6: false,
       iceServers: [],
@@ -210,7 +210,7 @@ export class MediaClient {
   /** The offer as sent: without its candidates when they are to be trickled. */
   private offerWithoutTrickled(): string {
     const sdp = this.pc.localDescription!.sdp;
-    return this.opts.trickle ? sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '') : sdp;
+    return this.opts.trickle ? withoutCandidates(sdp) : sdp;
   }
 
   /** Trickle ICE: each candidate of our offer on its own new_candidate request, after the calls request. */
@@ -239,9 +239,9 @@ export class MediaClient {
 
   /**
    * Renegotiation with Pexip `update`: `video` adds a video m-line to an audio-only call, `iceRestart` asks for
-   * new ICE credentials. The answer (an SDP string, or {call_uuid, sdp}) is applied. Candidates are trickled
-   * with the `trickle` option; `noCandidates` sends none at all, as Chromium's restart offer can be (its gathering
-   * state still reads complete right after the new offer), so the server learns us from our checks only.
+   * new ICE credentials. The answer (an SDP string, or {call_uuid, sdp}) is applied. `noCandidates` sends the
+   * offer without candidates, as Chromium's restart offer can be (its gathering state still reads complete right
+   * after the new offer), so the server learns our address from our checks only.
    */
   async renegotiate(what: { video?: boolean; iceRestart?: boolean; noCandidates?: boolean }): Promise<{ status: number; body: any }> {
     if (what.video) {
@@ -252,12 +252,11 @@ export class MediaClient {
     if (what.iceRestart) this.pc.restartIce();
     await this.pc.setLocalDescription(await this.pc.createOffer());
     await iceGathered(this.pc);
-    const sdp = what.noCandidates ? this.pc.localDescription!.sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '') : this.offerWithoutTrickled();
-    const res = await this.post(`calls/${this.callUuid}/update`, { sdp });
+    const sdp = this.pc.localDescription!.sdp;
+    const res = await this.post(`calls/${this.callUuid}/update`, { sdp: what.noCandidates ? withoutCandidates(sdp) : sdp });
     if (res.status !== 200) return res;
     this.answer = typeof res.body.result === 'string' ? res.body.result : res.body.result.sdp;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: this.answer });
-    if (!what.noCandidates) await this.trickleCandidates();
     // werift (this client) has the same half-done restart as the server side.
     resumeRestartedIce(this.pc);
     return res;
@@ -287,6 +286,14 @@ export class MediaClient {
     this.encoder.close();
   }
 }
+
+function videoCodec(which: MediaClientOptions['videoCodec']): RTCRtpCodecParameters {
+  const rtcpFeedback = [useNACK(), usePLI()];
+  if (which === 'vp9') return new RTCRtpCodecParameters({ mimeType: 'video/VP9', clockRate: 90000, rtcpFeedback });
+  return (which === 'h264' ? useH264 : useVP8)({ rtcpFeedback });
+}
+
+const withoutCandidates = (sdp: string): string => sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '');
 
 export const waitFor = async (pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> => {
   const end = Date.now() + ms;

@@ -24,6 +24,15 @@ export interface MediaCall {
   slots: Array<{ mid: string; participantId: string | null }>;
 }
 
+/**
+ * What a call carries once answered: a kind whose m-lines the plane rejected (port 0: video in a codec Parley
+ * cannot forward) is not carried, so an Opus + VP9 offer is an audio-only call.
+ */
+function carried(answer: string, media: { audio: boolean; video: boolean }): { audio: boolean; video: boolean } {
+  const live = (kind: string) => new RegExp(`^m=${kind} [1-9]`, 'm').test(answer);
+  return { audio: media.audio && live('audio'), video: media.video && live('video') };
+}
+
 /** Pexip's reason texts, which its clients map to their own messages. */
 export const CALL_END = {
   presentationStolen: 'Presentation stolen by another participant',
@@ -88,6 +97,7 @@ export class MediaCalls {
       this.calls.delete(call.id);
       throw invalid('sdp', `The offer cannot be answered: ${err instanceof Error ? err.message : String(err)}`);
     }
+    call.media = carried(sdp, req.media);
     // The plane starts from the engine's truth: mutes and the stage as they are now.
     for (const q of s.participants.values()) port.mute(conferenceId, q.id, q.audioMuted, q.videoMuted);
     this.sentStage.delete(conferenceId);
@@ -126,8 +136,8 @@ export class MediaCalls {
     if (!media.audio && !media.video) throw invalid('sdp', 'The offer has no media this call can carry');
     try {
       const answer = await this.mustPort().update(call.id, sdp, media);
-      call.media = media;
-      if (call.kind === 'main' && call.state === 'active' && this.calls.has(call.id)) this.sessions.update(s, p, { audioOnly: media.audio && !media.video });
+      call.media = carried(answer, media);
+      if (call.kind === 'main' && call.state === 'active' && this.calls.has(call.id)) this.sessions.update(s, p, { audioOnly: call.media.audio && !call.media.video });
       return answer;
     } catch (err) {
       throw invalid('sdp', `The offer cannot be answered: ${err instanceof Error ? err.message : String(err)}`);

@@ -23,7 +23,10 @@ export type MediaReport =
   | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> };
 
 export interface MediaPort {
-  /** Answers the offer; rejects with an Error whose message is safe to show when the SDP is unusable. */
+  /**
+   * Answers the offer; rejects with an Error whose message is safe to show when the SDP is unusable. A video m-line
+   * in codecs the plane cannot forward is answered rejected (port 0) when another m-line is usable.
+   */
   open(req: MediaCallRequest): Promise<string>;
   ack(callId: string): Promise<void>;
   candidate(callId: string, candidate: string, mid: string | null): Promise<void>;
