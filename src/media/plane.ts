@@ -161,7 +161,7 @@ export class MediaPlane implements MediaPort {
     for (const [callId, c] of [...this.byCall]) {
       if (c.worker !== w) continue;
       this.forget(callId);
-      for (const fn of this.listeners) fn({ kind: 'call', callId, state: 'failed' });
+      for (const fn of this.listeners) fn({ kind: 'call', callId, state: 'failed', cause: 'worker' });
     }
   }
 }

@@ -30,11 +30,15 @@ export type ToWorker =
   | { op: 'stage'; conferenceId: string; order: string[] }
   | { op: 'stats'; rid: number };
 
+/** Why the media plane gave up on a call. */
+export type CallFailure = 'silence' | 'connection' | 'worker';
+
 export type FromWorker =
   | { kind: 'reply'; rid: number; ok: true; sdp?: string; stats?: RoomStats[] }
   | { kind: 'reply'; rid: number; ok: false; error: string }
   | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
-  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' }
+  /** `cause` of a failure: the peer went silent, its ICE/DTLS connection failed, or the media worker stopped. */
+  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed'; cause?: CallFailure }
   /** Multistream: which participant each outgoing video m-line (by mid) shows; null = nobody. */
   | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> }
   | { kind: 'ready' };

@@ -5,7 +5,7 @@ import { isKeyframeStart } from './rtp/keyframe.js';
 import { AudioMixer } from './audio/mixer.js';
 import { FRAME_SAMPLES, OpusDecoder, OpusEncoder } from './audio/opus.js';
 import { dbov, VoiceActivity } from './audio/levels.js';
-import type { CallKind, CallMedia, FromWorker, RoomStats, RtcSettings } from './protocol.js';
+import type { CallFailure, CallKind, CallMedia, FromWorker, RoomStats, RtcSettings } from './protocol.js';
 
 /** A call in the room and what the room keeps for it. */
 interface Call {
@@ -95,7 +95,7 @@ export class Room {
         this.report({ kind: 'call', callId, state: 'connected' });
         this.reselect();
       }
-      if ((s === 'failed' || s === 'closed') && this.calls.has(callId)) this.fail(call);
+      if ((s === 'failed' || s === 'closed') && this.calls.has(callId)) this.fail(call, 'connection');
     });
     try {
       const answer = await peer.answer(sdp);
@@ -162,10 +162,10 @@ export class Room {
     return c;
   }
 
-  private fail(call: Call): void {
+  private fail(call: Call, cause: CallFailure): void {
     if (call.failed) return;
     call.failed = true;
-    this.report({ kind: 'call', callId: call.id, state: 'failed' });
+    this.report({ kind: 'call', callId: call.id, state: 'failed', cause });
   }
 
   // ---- inbound media ----
@@ -350,7 +350,7 @@ export class Room {
   private checkSilence(): void {
     const now = performance.now();
     for (const c of this.calls.values()) {
-      if (c.connected && c.acked && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c);
+      if (c.connected && c.acked && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c, 'silence');
     }
     // A pending switch whose keyframe never came: ask again.
     for (const c of this.calls.values()) {

@@ -10,6 +10,7 @@ import { cutNetwork } from '../helpers/wire.js';
 import { openSse } from '../helpers/sse.js';
 import { sid } from '../helpers/fixtures.js';
 import { failed, join, ok, pexipConference, px } from '../protocols/pexip/pexip.js';
+import { CALL_END } from '../../src/engine/media/calls.js';
 
 // Robustness of the media plane: clients that vanish, lossy networks. A short media timeout keeps the ghost
 // tests fast; live clients send RTP every 20 ms, far inside it.
@@ -54,6 +55,8 @@ for (const how of ['network cut', 'peer closed'] as const) {
     await waitFor(() => a.c.toneAmplitude(2500) > 1500 && a.c.toneAmplitude(1000) > 1500, 10_000, 'A hears B and G');
     assert.equal(await restParticipants(alias), 3);
     sse.skip();
+    const reasons: string[] = [];
+    const off = t.parley.engine.bus.on('media.call', (e) => { if (e.participantId === g.j.uuid && e.state === 'ended' && e.reason) reasons.push(e.reason); });
     const t0 = performance.now();
     if (how === 'network cut') cutNetwork(g.c.pc); else g.c.stop();
     const del = await sse.next('participant_delete', MEDIA_TIMEOUT_MS + 3000);
@@ -65,6 +68,8 @@ for (const how of ['network cut', 'peer closed'] as const) {
     assert.ok(took < MEDIA_TIMEOUT_MS + 2000, `removed after ${took} ms`);
     assert.equal(await restParticipants(alias), 2);
     assert.deepEqual(t.parley.engine.media.of(g.j.uuid), []);
+    off();
+    assert.deepEqual(reasons, [CALL_END.timeout], 'the call ended for silence, and says so');
     // The others still hear each other, and no longer the ghost.
     await waitFor(() => a.c.toneAmplitude(1000) > 1500 && b.c.toneAmplitude(440) > 1500, 10_000, 'A and B hear each other');
     assert.ok(a.c.toneAmplitude(2500) < 100, 'the ghost is gone from the mix');

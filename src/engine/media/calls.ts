@@ -37,6 +37,8 @@ function carried(answer: string, media: { audio: boolean; video: boolean }): { a
 export const CALL_END = {
   presentationStolen: 'Presentation stolen by another participant',
   timeout: 'Media timeout: the client stopped sending',
+  connectionFailed: 'Media connection failed',
+  serverError: 'Media server error',
   left: 'Participant left',
 } as const;
 
@@ -213,7 +215,8 @@ export class MediaCalls {
     const s = this.sessions.byConferenceId(call.conferenceId);
     const p = s?.participants.get(call.participantId);
     const ghost = call.kind === 'main' && call.state === 'active';
-    void this.end(call, CALL_END.timeout, true).then(async () => {
+    const reason = r.cause === 'worker' ? CALL_END.serverError : r.cause === 'connection' ? CALL_END.connectionFailed : CALL_END.timeout;
+    void this.end(call, reason, true).then(async () => {
       if (ghost && s && p && s.participants.has(p.id)) await this.sessions.remove(s, p, 'media timeout');
     });
   }

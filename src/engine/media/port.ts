@@ -19,7 +19,7 @@ export interface MediaCallRequest {
 
 export type MediaReport =
   | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
-  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed' }
+  | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed'; cause?: 'silence' | 'connection' | 'worker' }
   | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> };
 
 export interface MediaPort {
