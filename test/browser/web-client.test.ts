@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import Fastify from 'fastify';
 import { webClient } from '../../src/web/plugin.js';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, testContext } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { startServer } from '../helpers/server.js';
+import { joinMeeting, launchChromium, meetingStats, openMeeting, until } from '../helpers/browser.js';
 import { MediaClient } from '../helpers/media-client.js';
 import { join, pexipConference, px } from '../protocols/pexip/pexip.js';
 
@@ -17,30 +17,6 @@ import { join, pexipConference, px } from '../protocols/pexip/pexip.js';
 // The README's screenshots are refreshed with PARLEY_SCREENSHOTS=docs/screenshots; otherwise they go to a
 // temporary directory, so a test run does not touch tracked files.
 const SCREENSHOTS = process.env.PARLEY_SCREENSHOTS ?? mkdtempSync(joinPath(tmpdir(), 'parley-screens-'));
-
-async function open(browser: Browser, t: TestServer, alias: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const ctx = await testContext(browser);
-  // The fake camera at 320x240, 15 fps: three browsers encoding and decoding at the client's 640x480 would take
-  // the CPU the SFU needs on a small test machine. The client's own constraints are otherwise untouched.
-  await ctx.addInitScript({ content: `{
-    const md = navigator.mediaDevices, gum = md.getUserMedia.bind(md);
-    md.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), width: 320, height: 240, frameRate: 15 } } : c);
-  }` });
-  const page = await ctx.newPage();
-  await page.setViewportSize(viewport);
-  await page.goto(`${t.base}/meet/${alias}`);
-  // The device lists are filled once getUserMedia has answered.
-  await page.waitForFunction(() => (document.querySelector('[data-testid=camera-select]') as HTMLSelectElement)?.options.length > 1);
-  return page;
-}
-
-async function joinAs(page: Page, name: string): Promise<void> {
-  await page.getByTestId('name-input').fill(name);
-  await page.getByTestId('join-button').click();
-}
-
-/** window.parley.stats() of the page: decoding per slot mid, who the slots show, the participant names. */
-const stats = (page: Page): Promise<any> => page.evaluate(() => (globalThis as any).parley.stats());
 
 /** Waits (polling in the page, so the time is the page's own) for the first decoded remote frame; ms since Join. */
 const firstFrameAfterJoin = (page: Page): Promise<number> => page.evaluate(async () => {
@@ -77,14 +53,6 @@ const toneDb = (page: Page, n = 10): Promise<number> => page.evaluate((k) => {
   const xs = ((globalThis as any).audio.tone as number[]).slice(-k).sort((a, b) => a - b);
   return xs[Math.floor(xs.length / 2)] ?? -Infinity;
 }, n);
-
-async function until(what: string, pred: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('/meet/ serves a start page and the app; assets come from Parley itself', async () => {
   const t = await startServer();
@@ -129,9 +97,9 @@ test('three browsers join /meet/<alias>: see and hear each other, chat, hand, mu
     const pages: Page[] = [];
     const joinMs: number[] = [];
     for (const name of names) {
-      const page = await open(browser, t, 'room');
+      const page = await openMeeting(browser, t.base, 'room');
       pages.push(page);
-      await joinAs(page, name);
+      await joinMeeting(page, name);
       await page.getByTestId('room').waitFor();
       // The first one in has nobody to see yet: time the others, Join click -> first remote frame decoded.
       if (pages.length > 1) joinMs.push(await firstFrameAfterJoin(page));
@@ -141,7 +109,7 @@ test('three browsers join /meet/<alias>: see and hear each other, chat, hand, mu
     for (const page of pages) await listen(page, 1000);
     // Everyone decodes both others, on two slots labelled with their names, and hears the others' beeps.
     await until('every page decodes two others and hears audio', async () => {
-      const all = await Promise.all(pages.map(async (p) => ({ s: await stats(p), peak: await p.evaluate(() => (globalThis as any).audio.peak) })));
+      const all = await Promise.all(pages.map(async (p) => ({ s: await meetingStats(p), peak: await p.evaluate(() => (globalThis as any).audio.peak) })));
       return all.every(({ s, peak }) => Object.entries(s.framesDecodedByMid).filter(([mid, n]) => s.slots[mid] && (n as number) > 10).length === 2 && peak > 0.05);
     }, 30_000);
     for (const [i, page] of pages.entries()) {
@@ -185,15 +153,15 @@ test('three browsers join /meet/<alias>: see and hear each other, chat, hand, mu
 
     // ICE restart through Pexip `update` (what the client does on ICE failure): media resumes on the same call,
     // without the fallback of replacing it (rebuilds stays 0).
-    const before = await stats(pages[1]);
+    const before = await meetingStats(pages[1]);
     await pages[1].evaluate(() => (globalThis as any).parley.meeting.main.restartIce());
     await until('video flows after the ICE restart', async () => {
-      const a = await stats(pages[1]);
+      const a = await meetingStats(pages[1]);
       await new Promise((r) => setTimeout(r, 2000));
-      const b = await stats(pages[1]);
+      const b = await meetingStats(pages[1]);
       return b.state === 'connected' && b.framesDecoded - a.framesDecoded > 3 && b.audioPacketsReceived > a.audioPacketsReceived;
     }, 45_000);
-    assert.equal((await stats(pages[1])).rebuilds, before.rebuilds, 'the ICE restart resumed media; the call was not replaced');
+    assert.equal((await meetingStats(pages[1])).rebuilds, before.rebuilds, 'the ICE restart resumed media; the call was not replaced');
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await pages[0].getByTestId('people-tab').click();
@@ -210,7 +178,7 @@ test('three browsers join /meet/<alias>: see and hear each other, chat, hand, mu
     // Screen share, now with two browsers (less load): getDisplayMedia (Chromium's fake capture here) on a
     // present=send call; the other receives it on a present=receive call and decodes it; stopping removes the tile.
     await pages[0].getByTestId('share-button').click();
-    await until('Grace decodes the presentation', async () => (await stats(pages[1])).presentationFrames > 5, 40_000);
+    await until('Grace decodes the presentation', async () => (await meetingStats(pages[1])).presentationFrames > 5, 40_000);
     await pages[1].getByTestId('presentation').filter({ hasText: 'Ada is presenting' }).waitFor();
     await pages[0].getByTestId('share-button').click();
     await pages[1].getByTestId('presentation').waitFor({ state: 'detached', timeout: 10_000 });
@@ -229,8 +197,8 @@ test('PIN prompt; a host mutes a plain-API guest (its 1 kHz tone leaves the mix)
   const bot = { client: undefined as MediaClient | undefined };
   try {
     await pexipConference(t, 'pinned', { host_pin: '1234', guest_pin: '5678' });
-    const page = await open(browser, t, 'pinned');
-    await joinAs(page, 'Host');
+    const page = await openMeeting(browser, t.base, 'pinned');
+    await joinMeeting(page, 'Host');
     // The 403 PIN challenge shows the PIN field; a wrong PIN is said to be wrong, the right one gets in.
     await page.getByTestId('pin-prompt').waitFor();
     await page.getByTestId('pin-input').fill('9999');

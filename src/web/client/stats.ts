@@ -31,6 +31,7 @@ export class StatsSampler {
     const out: CallStats = { framesDecoded: 0, framesDecodedByMid: {}, audioPacketsReceived: 0, videoPacketsReceived: 0, loss: 0, rttMs: null, state: this.pc.connectionState };
     let lost = 0;
     let received = 0;
+    let rtcpRtt: number | null = null;
     (await this.pc.getStats()).forEach((s: any) => {
       if (s.type === 'inbound-rtp') {
         lost += Math.max(0, s.packetsLost ?? 0);
@@ -46,7 +47,11 @@ export class StatsSampler {
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) {
         out.rttMs = s.currentRoundTripTime * 1000;
       }
+      // Firefox's candidate pairs carry no RTT: the RTCP round trip of what we send stands in for it (the lowest of
+      // the streams: one transport, so they differ only by the server's report delays).
+      if (s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined) rtcpRtt = Math.min(rtcpRtt ?? Infinity, s.roundTripTime * 1000);
     });
+    out.rttMs ??= rtcpRtt;
     const dl = lost - this.lastLost;
     const dr = received - this.lastReceived;
     // packetsLost goes down when late packets turn up (it counts duplicates negatively): clamp the interval at 0.
