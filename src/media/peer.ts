@@ -35,6 +35,17 @@ export function resumeRestartedIce(pc: RTCPeerConnection): void {
   }
 }
 
+/**
+ * werift's ICE agent falls back to Google's STUN server when no STUN server is configured (`iceServers: []` does
+ * not stop it), so every call would ask a third party for the server's public address, and wait for it where
+ * that host resolves but is firewalled. A self-hosted server knows its addresses (PARLEY_RTC_ADDRESS for NAT):
+ * the agents gather host candidates only. Called after the remote description, which creates the agents, and
+ * before gathering.
+ */
+function noPublicStun(pc: RTCPeerConnection): void {
+  for (const dtls of pc.dtlsTransports) dtls.iceTransport.connection.stunServer = undefined;
+}
+
 /** An incoming track of a call with the codec it arrived in. */
 export interface Inbound {
   track: MediaStreamTrack;
@@ -78,7 +89,7 @@ export class Peer {
       headerExtensions: headerExtensions(),
       iceAdditionalHostAddresses: rtc.hostAddresses,
       iceUseIpv6: false,
-      // werift's default asks Google's STUN server; a server knows its addresses (PARLEY_RTC_ADDRESS for NAT).
+      // No STUN or TURN: a server knows its addresses (PARLEY_RTC_ADDRESS for NAT); see noPublicStun.
       iceServers: [],
       // One transport for all m-lines: werift's max-compat gathers one per m-line and leaks the unused ones.
       bundlePolicy: 'max-bundle',
@@ -91,6 +102,7 @@ export class Peer {
   async answer(offer: string): Promise<string> {
     const { sdp, rejected } = takeUnusableVideo(oneVideoCodec(offer));
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    noPublicStun(this.pc);
     for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     resumeRestartedIce(this.pc);
