@@ -1,6 +1,6 @@
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 import { codecs, headerExtensions } from './codecs.js';
-import { oneVideoCodec, restoreRejected, takeUnusableVideo } from './sdp.js';
+import { acceptableOffer, oneVideoCodec, restoreRejected, takeUnusableVideo } from './sdp.js';
 import { isMisroutedPli, sendPli } from './rtp/pli.js';
 import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
 
@@ -100,7 +100,7 @@ export class Peer {
 
   /** Applies the client's offer and returns our answer with every candidate (no trickle from our side). */
   async answer(offer: string): Promise<string> {
-    const { sdp, rejected } = takeUnusableVideo(oneVideoCodec(offer));
+    const { sdp, rejected } = takeUnusableVideo(oneVideoCodec(acceptableOffer(offer)));
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     noPublicStun(this.pc);
     for (const t of this.pc.getTransceivers()) t.setDirection(this.directionFor(t));

@@ -116,3 +116,29 @@ function splitSections(lines: string[]): string[][] {
 function midOf(section: string[]): string | undefined {
   return section.find((a) => a.startsWith('a=mid:'))?.slice(6);
 }
+
+/**
+ * Writes two valid offer forms the way werift takes them (Firefox sends both, and so does any client running in it,
+ * Pexip's included):
+ * - m-lines bundled with `a=bundle-only` come with port 0; werift treats port 0 as a rejected m-line and never
+ *   receives its track. They get port 9 without `bundle-only`, as Chromium writes them.
+ * - an offer whose candidates are all mDNS names (`<uuid>.local`) and that ends with `a=end-of-candidates`: werift
+ *   resolves the names in the background but, told there are no more candidates, fails ICE at once instead of
+ *   learning the client's address from its checks (peer-reflexive), as it does for offers without candidates.
+ */
+export function acceptableOffer(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const [session, ...sections] = splitSections(sdp.split(eol));
+  for (const s of sections) {
+    const only = s.indexOf('a=bundle-only');
+    if (only < 0 || !/^m=\S+ 0 /.test(s[0])) continue;
+    s[0] = s[0].replace(/^(m=\S+) 0 /, '$1 9 ');
+    s.splice(only, 1);
+  }
+  let lines = [...session, ...sections.flat()];
+  const candidates = lines.filter((l) => l.startsWith('a=candidate:'));
+  if (candidates.length > 0 && candidates.every((c) => /^a=candidate:\S+ \d+ \S+ \d+ \S+\.local /i.test(c))) {
+    lines = lines.filter((l) => l !== 'a=end-of-candidates');
+  }
+  return lines.join(eol);
+}

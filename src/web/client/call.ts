@@ -15,24 +15,6 @@ function gathered(pc: RTCPeerConnection, ms = 3000): Promise<void> {
 }
 
 /**
- * The gathered offer as sent to the server, written the way Chromium writes it; Firefox's own form is valid SDP
- * that Parley's WebRTC stack (werift) mishandles:
- * - `a=bundle-only` m-lines (port 0, Firefox's max-bundle form for every m-line after the first, RFC 8843) are
- *   sent as ordinary bundled m-lines (port 9): werift takes port 0 for a rejected m-line and never receives the
- *   camera on it, so others would not see us;
- * - `a=end-of-candidates` is left out: Firefox's candidates are often only mDNS names (`<uuid>.local`, offered
- *   instead of host addresses, as Chromium does without a camera or microphone grant) that a server cannot
- *   resolve, and werift, told there are no more, fails ICE at once instead of learning our address from our
- *   own checks (peer-reflexive), as it does for Chromium's offers.
- */
-function offerSdp(pc: RTCPeerConnection): string {
-  return pc.localDescription!.sdp.split(/(?=^m=)/m)
-    .map((m) => (/^a=bundle-only\r?$/m.test(m) ? m.replace(/^(m=\S+) 0 /, '$1 9 ').replace(/^a=bundle-only\r?\n/m, '') : m))
-    .join('')
-    .replace(/^a=end-of-candidates\r?\n/gm, '');
-}
-
-/**
  * One WebRTC call on the Pexip API: offer with all candidates, `calls`, answer, `ack`. The main call uses
  * Parley's multistream extension (camera on a sendonly m-line, SLOTS recvonly m-lines, audio one mixed stream);
  * presentation calls are one video m-line (`present: send|receive`). On ICE failure it restarts ICE with
@@ -94,7 +76,7 @@ export class Call {
     await this.pc.setLocalDescription(await this.pc.createOffer());
     await gathered(this.pc);
     this.marks.gathered = performance.now() - t0;
-    const r = await this.api.participant('calls', undefined, { ...body, sdp: offerSdp(this.pc) });
+    const r = await this.api.participant('calls', undefined, { ...body, sdp: this.pc.localDescription!.sdp });
     this.marks.answered = performance.now() - t0;
     this.callUuid = r.call_uuid;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: r.sdp });
@@ -116,7 +98,7 @@ export class Call {
     try {
       await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }));
       await gathered(this.pc);
-      const r = await this.api.call(this.callUuid, 'update', { sdp: offerSdp(this.pc) });
+      const r = await this.api.call(this.callUuid, 'update', { sdp: this.pc.localDescription!.sdp });
       // Pexip answers update with the SDP string; accept {sdp} too.
       await this.pc.setRemoteDescription({ type: 'answer', sdp: typeof r === 'string' ? r : r.sdp });
     } catch (e) {
