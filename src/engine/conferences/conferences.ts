@@ -256,7 +256,7 @@ export class Conferences {
     await this.save(next, routeKeys(next).join('\n') !== routeKeys(cur).join('\n'));
     await this.audit.event(actor, 'edit', 'conference', id, { fields: Object.keys(patch) });
     this.ctx.bus.emit('conference.updated', { conferenceId: id });
-    return structuredClone(next);
+    return next; // built here; save() cached its own copy, so the caller may keep this one
   }
 
   async delete(actor: Actor, id: string): Promise<ConferenceDef> {
@@ -426,14 +426,17 @@ export class Conferences {
   }
 
   private async save(def: ConferenceDef, aliasesChanged: boolean): Promise<void> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      await tx.updateTable('conferences').set({ owner: def.owner, topic: def.topic, data: JSON.stringify(def), updated_at: def.updated_at })
-        .where('id', '=', def.id).execute();
-      if (aliasesChanged) {
+    const row = { owner: def.owner, topic: def.topic, data: JSON.stringify(def), updated_at: def.updated_at };
+    if (!aliasesChanged) {
+      // One statement is atomic by itself: no transaction to open and commit.
+      await this.ctx.db.updateTable('conferences').set(row).where('id', '=', def.id).execute();
+    } else {
+      await this.ctx.db.transaction().execute(async (tx) => {
+        await tx.updateTable('conferences').set(row).where('id', '=', def.id).execute();
         await tx.deleteFrom('conference_aliases').where('conference_id', '=', def.id).execute();
         for (const a of routeKeys(def)) await tx.insertInto('conference_aliases').values({ alias: a, conference_id: def.id }).execute();
-      }
-    });
+      });
+    }
     this.cache.set(def.id, structuredClone(def));
   }
 }
