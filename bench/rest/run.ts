@@ -46,7 +46,7 @@ interface PhaseResult {
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
   const child = fork(join(HERE, 'server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, ...(a['sql-stats'] ? { BENCH_SQL_STATS: '1' } : {}), BENCH_DATA_DIR: dataDir, BENCH_USERS: a.users, BENCH_CONFERENCES: a.conferences },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
