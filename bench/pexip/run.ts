@@ -235,7 +235,7 @@ async function main() {
 
     rows.push(`## Pexip Client API fan-out — ${new Date().toISOString().slice(0, 10)}`, '',
       `Machine: \`nproc\` ${m.nproc}, ${m.cpuModel}, ${m.memory.split(' ')[1] ?? m.memory} RAM, ${m.kernel}, Node ${m.node}. ` +
-      'The load generator (this process: 500 HTTP/1.1 keep-alive event streams, reading every frame's event name) shares the machine.',
+      'The load generator (this process: 500 HTTP/1.1 keep-alive event streams, reading the event name of every frame) shares the machine.',
       `Command: \`npm run bench:pexip -- --participants ${N} --reps ${REPS} --concurrency ${CONCURRENCY}\`. ` +
       `One conference (alias \`${ALIAS}\`, host and guest PINs); participant 0 joins as host, the others as guests.`, '',
       '**Join** (request_token, then GET events until participant_sync_end; each join also sends participant_create to every stream already open)', '',
