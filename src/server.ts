@@ -46,7 +46,7 @@ const coercingAjv = new Ajv.default({ coerceTypes: 'array', useDefaults: true, r
 
 /** Composition root: config → store → engine → media → protocols. */
 export async function createServer(config: Config, opts: { logger?: boolean } = {}): Promise<Parley> {
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, { backgroundCheckpoints: true });
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom || `parley@${config.serverName}`) : undefined;
   const engine = new Engine({ db: store.db, serverName: config.serverName, dataDir: config.dataDir, mailer, publicUrl: config.publicUrl,
     chatFiles: { maxSize: config.chatMaxFileSize > 0 ? config.chatMaxFileSize : null } });

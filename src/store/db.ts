@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { startCheckpointer } from './checkpointer.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002logs from './migrations/002_log_indexes.js';
 import * as m003confOrder from './migrations/003_conference_order.js';
@@ -48,8 +49,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
+export interface StoreOptions {
+  /** Checkpoint the WAL on a worker thread instead of inside commits (the server; short-lived CLI runs need not). */
+  backgroundCheckpoints?: boolean;
+}
+
 /** Opens (creating if needed) the SQLite store under dataDir and runs pending migrations. */
-export async function openStore(dataDir: string): Promise<Store> {
+export async function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'parley.sqlite');
   const sqlite = new BetterSqlite3(path);
@@ -75,9 +81,13 @@ export async function openStore(dataDir: string): Promise<Store> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+  const checkpointer = options.backgroundCheckpoints ? startCheckpointer(sqlite, path) : undefined;
   return {
     db,
     path,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
