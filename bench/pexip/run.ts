@@ -1,29 +1,32 @@
 // Pexip Client API fan-out benchmark (issue #4): N participants join one conference through request_token and each
 // holds an event stream; then a host acts (muteguests/unmuteguests, lock/unlock) and we time until every stream has
 // the resulting events. The server runs in a child process (bench/pexip/server.ts) so its CPU and memory are its own;
-// the load generator shares the machine. Usage: npm run bench:pexip [-- --participants 500 --reps 20 --out FILE --cpu-prof]
+// the load generator shares the machine. Usage: npm run bench:pexip [-- --participants 500 --reps 20 --threads 2 --out FILE --cpu-prof]
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { machine, rssMiB, watch } from '../rest/proc.js';
 import { ALIAS, GUEST_PIN, HOST_PIN, type ReadyMessage } from './scenario.js';
+import type { FromStreams, ToStreams } from './streams.js';
 
 const { values: opt } = parseArgs({
   options: {
     participants: { type: 'string', default: '500' }, reps: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '16' }, out: { type: 'string' }, keep: { type: 'boolean' },
+    concurrency: { type: 'string', default: '16' }, threads: { type: 'string', default: '2' }, out: { type: 'string' }, keep: { type: 'boolean' },
     'cpu-prof': { type: 'boolean' },
   },
 });
 const N = Number(opt.participants);
 const REPS = Number(opt.reps);
 const CONCURRENCY = Number(opt.concurrency);
+const THREADS = Number(opt.threads);
 
-// Streams hold one socket each for the whole run; requests share a small keep-alive pool.
-const streamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// Requests share a small keep-alive pool; the event streams live on the stream threads.
 const requestAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY + 4 });
 let port = 0;
 
@@ -44,85 +47,55 @@ function post(path: string, headers: Record<string, string>, body?: unknown): Pr
   });
 }
 
-const SEP = Buffer.from('\n\n');
-const UPDATE = Buffer.from('\nevent: participant_update\n');
-const CONF = Buffer.from('\nevent: conference_update\n');
-const SYNC_END = Buffer.from('\nevent: participant_sync_end\n');
-/** Enough of the previous chunk to find a name that straddles two chunks. */
-const CARRY = Math.max(UPDATE.length, CONF.length, SYNC_END.length) - 1;
+/** The load generator's stream threads (./streams.ts); each holds every `threads`-th stream. */
+class StreamThreads {
+  private readonly workers: Worker[];
+  private readonly synced = new Map<number, () => void>();
 
-/**
- * One participant's event stream. It looks for event names as bytes (one search per participant_update frame) and
- * decodes only a conference_update frame, to check the state it shows: the load generator shares the server's two
- * cores, and decoding and regex-matching every frame of a muteguests action (225 MB with 500 streams), as it did
- * before, cost it a whole core, so it measured itself as much as the server.
- */
-class Stream {
-  /** The last bytes of the previous chunk (names that straddle chunks). */
-  private carry: Buffer = Buffer.alloc(0);
-  /** A conference_update frame whose end has not arrived yet. */
-  private conf?: Buffer;
-  private onSynced?: () => void;
-  /** Per action: when the awaited conference_update arrived, and how many participant_update frames came before. */
-  waitFor?: { match: string; t0: number; updates: number; done?: number; resolve: () => void };
-
-  constructor(readonly token: string) {}
-
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.onSynced = resolve;
-      const req = http.get({
-        host: '127.0.0.1', port, path: `/api/client/v2/conferences/${ALIAS}/events?token=${encodeURIComponent(this.token)}`, agent: streamAgent,
-      }, (res) => {
-        if (res.statusCode !== 200) { reject(new Error(`events: ${res.statusCode}`)); return; }
-        res.on('data', (chunk: Buffer) => this.data(chunk, performance.now()));
+  constructor(count: number) {
+    const url = pathToFileURL(join(import.meta.dirname, 'streams.ts')).href;
+    // Loader hooks are not inherited by workers on Node 20, so each registers tsx itself.
+    const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(code, { eval: true, workerData: { port } });
+      w.on('message', (m: FromStreams) => {
+        if (m.type === 'synced') { this.synced.get(m.i)?.(); this.synced.delete(m.i); }
+        if (m.type === 'error') throw new Error(`stream thread: ${m.message}`);
       });
-      req.on('error', reject);
+      return w;
     });
   }
 
-  private data(chunk: Buffer, now: number): void {
-    const carried = this.carry.length;
-    const buf = carried ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = Buffer.from(buf.subarray(Math.max(0, buf.length - CARRY)));
-    // A match must end past the carried bytes: one wholly inside them was seen with the previous chunk.
-    const from = (pat: Buffer) => Math.max(0, carried - pat.length + 1);
-    if (this.onSynced && buf.indexOf(SYNC_END, from(SYNC_END)) >= 0) { this.onSynced(); this.onSynced = undefined; }
-    const w = this.waitFor;
-    if (!w || w.done !== undefined) { this.conf = undefined; return; }
-    if (this.conf) return this.confPart(buf.subarray(carried), w, now);
-    let conf = buf.indexOf(CONF, from(CONF));
-    // Only the conference_update of this action ends the count; an earlier one (another state) does not.
-    let pos = from(UPDATE);
-    for (;;) {
-      const end = conf < 0 ? buf.length : conf;
-      for (let i; (i = buf.indexOf(UPDATE, pos)) >= 0 && i < end; pos = i + UPDATE.length) w.updates++;
-      if (conf < 0) return;
-      const stop = buf.indexOf(SEP, conf + 1);
-      if (stop < 0) { this.conf = Buffer.from(buf.subarray(conf)); return; }
-      if (this.confDone(buf.toString('utf8', conf, stop), w, now)) return;
-      pos = stop;
-      conf = buf.indexOf(CONF, stop);
-    }
+  /** Opens participant i's event stream on its thread; resolves when participant_sync_end has arrived. */
+  open(i: number, token: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.synced.set(i, resolve);
+      this.workers[i % this.workers.length].postMessage({ type: 'open', i, token } satisfies ToStreams);
+    });
   }
 
-  /** More of a conference_update frame that straddles chunks. */
-  private confPart(more: Buffer, w: NonNullable<Stream['waitFor']>, now: number): void {
-    const joined = Buffer.concat([this.conf!, more]);
-    const stop = joined.indexOf(SEP, 1);
-    if (stop < 0) { this.conf = joined; return; }
-    this.conf = undefined;
-    if (this.confDone(joined.toString('utf8', 0, stop), w, now)) return;
-    // Not the awaited state: go on with what followed the frame, as a fresh chunk.
-    this.carry = Buffer.alloc(0);
-    this.data(joined.subarray(stop), now);
+  /**
+   * Every thread watches for `match`; resolves once all are armed, with a promise of every stream's arrival time
+   * (wrapped: an async function returning a bare promise would wait for it).
+   */
+  async arm(match: string): Promise<{ arrived: Promise<{ at: number[]; updates: number[] }> }> {
+    const armed: Promise<void>[] = [];
+    const done = this.workers.map((w) => new Promise<{ at: number[]; updates: number[] }>((resolve) => {
+      armed.push(new Promise<void>((ok) => {
+        const on = (m: FromStreams) => {
+          if (m.type === 'armed') ok();
+          if (m.type === 'done') { w.off('message', on); resolve(m); }
+        };
+        w.on('message', on);
+      }));
+      w.postMessage({ type: 'arm', match } satisfies ToStreams);
+    }));
+    await Promise.all(armed);
+    return { arrived: Promise.all(done).then((parts) => ({ at: parts.flatMap((p) => p.at), updates: parts.flatMap((p) => p.updates) })) };
   }
 
-  private confDone(frame: string, w: NonNullable<Stream['waitFor']>, now: number): boolean {
-    if (!frame.includes(w.match)) return false;
-    w.done = now - w.t0;
-    w.resolve();
-    return true;
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => new Promise((r) => { w.once('exit', r); w.postMessage({ type: 'stop' } satisfies ToStreams); })));
   }
 }
 
@@ -154,20 +127,15 @@ function heapOf(child: ChildProcess): Promise<{ heapUsed: number; rss: number }>
 }
 
 /** A host action timed until every stream has the conference_update that shows its new state. */
-async function fanOut(streams: Stream[], hostToken: string, action: string, match: string) {
-  const waits = streams.map((s) => new Promise<void>((resolve) => {
-    s.waitFor = { match, t0: 0, updates: 0, resolve };
-  }));
-  const t0 = performance.now();
-  for (const s of streams) s.waitFor!.t0 = t0;
+async function fanOut(threads: StreamThreads, hostToken: string, action: string, match: string) {
+  const { arrived } = await threads.arm(match);
+  const t0 = performance.timeOrigin + performance.now();
   const r = await post(action, { token: hostToken });
-  const answered = performance.now() - t0;
+  const answered = performance.timeOrigin + performance.now() - t0;
   if (r.status !== 200 || r.body?.result !== true) throw new Error(`${action}: ${r.status} ${JSON.stringify(r.body)}`);
   const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${action}: streams did not all get the event in 30 s`)), 30_000).unref());
-  await Promise.race([Promise.all(waits), timeout]);
-  const lat = streams.map((s) => s.waitFor!.done!);
-  const updates = streams.map((s) => s.waitFor!.updates);
-  for (const s of streams) s.waitFor = undefined;
+  const { at, updates } = await Promise.race([arrived, timeout]);
+  const lat = at.map((x) => x - t0);
   return { answered, lat, all: Math.max(...lat), updatesMin: Math.min(...updates), updatesMax: Math.max(...updates) };
 }
 
@@ -185,19 +153,18 @@ async function main() {
     const joinLat: number[] = [];
     const tokenLat: number[] = [];
     const streamLat: number[] = [];
-    const streams: Stream[] = new Array(N);
+    const threads = new StreamThreads(THREADS);
     let hostToken = '';
     const tJoin = performance.now();
     const joinOne = async (i: number) => {
       const t = performance.now();
       const r = await post('request_token', { pin: i === 0 ? HOST_PIN : GUEST_PIN }, { display_name: `Bench ${i}` });
       if (r.status !== 200) throw new Error(`request_token ${i}: ${r.status} ${JSON.stringify(r.body)}`);
-      const s = new Stream(r.body.result.token);
-      if (i === 0) hostToken = s.token;
+      const token: string = r.body.result.token;
+      if (i === 0) hostToken = token;
       const tStream = performance.now();
       tokenLat.push(tStream - t);
-      await s.open();
-      streams[i] = s;
+      await threads.open(i, token);
       streamLat.push(performance.now() - tStream);
       joinLat.push(performance.now() - t);
     };
@@ -222,7 +189,7 @@ async function main() {
       const r = [];
       for (let i = 0; i < REPS; i++) {
         const [action, match] = actions[i % 2];
-        r.push(await fanOut(streams, hostToken, action, match));
+        r.push(await fanOut(threads, hostToken, action, match));
         await new Promise((res) => setTimeout(res, 100));
       }
       results.push({ name, events, r, res: stop() });
@@ -235,8 +202,8 @@ async function main() {
 
     rows.push(`## Pexip Client API fan-out — ${new Date().toISOString().slice(0, 10)}`, '',
       `Machine: \`nproc\` ${m.nproc}, ${m.cpuModel}, ${m.memory.split(' ')[1] ?? m.memory} RAM, ${m.kernel}, Node ${m.node}. ` +
-      'The load generator (this process: 500 HTTP/1.1 keep-alive event streams, reading the event name of every frame) shares the machine.',
-      `Command: \`npm run bench:pexip -- --participants ${N} --reps ${REPS} --concurrency ${CONCURRENCY}\`. ` +
+      `The load generator (this process: ${N} HTTP/1.1 keep-alive event streams over ${THREADS} threads, reading the event name of every frame) shares the machine.`,
+      `Command: \`npm run bench:pexip -- --participants ${N} --reps ${REPS} --concurrency ${CONCURRENCY} --threads ${THREADS}\`. ` +
       `One conference (alias \`${ALIAS}\`, host and guest PINs); participant 0 joins as host, the others as guests.`, '',
       '**Join** (request_token, then GET events until participant_sync_end; each join also sends participant_create to every stream already open)', '',
       '| Participants | Wall time | Join rate | join p50 | join p99 | request_token p50 / p99 | stream synced p50 / p99 | Server CPU | Load-gen CPU | Other CPU | Server RSS idle → joined | Server heap idle → joined |',
@@ -255,10 +222,10 @@ async function main() {
     const report = rows.join('\n');
     console.log(`\n${report}`);
     if (opt.out) writeFileSync(opt.out, report);
+    await threads.stop();
   } finally {
     child.send({ type: 'stop' });
     await new Promise((r) => child.once('exit', r));
-    streamAgent.destroy();
     requestAgent.destroy();
     if (!opt.keep) rmSync(dataDir, { recursive: true, force: true });
   }
