@@ -1,6 +1,6 @@
 // REST benchmark: Parley in a child process, a mixed TrueConf REST workload from autocannon in this one.
 //
-//   npm run bench:rest -- [--rate 2000] [--duration 20] [--max-duration 15] [--warmup 5] [--each]
+//   npm run bench:rest -- [--rate 2000] [--duration 20] [--max-duration 15] [--warmup 5] [--each | --only NAME]
 //                         [--cpu-prof] [--out FILE] [--users 10000] [--conferences 1000] [--keep]
 //
 // See bench/README.md for the scenarios and how to read the output.
@@ -21,7 +21,7 @@ const { values: a } = parseArgs({
   options: {
     rate: { type: 'string', default: '2000' }, duration: { type: 'string', default: '20' },
     'max-duration': { type: 'string', default: '15' }, warmup: { type: 'string', default: '5' },
-    each: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, keep: { type: 'boolean' },
+    each: { type: 'boolean' }, only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, keep: { type: 'boolean' },
     users: { type: 'string', default: '10000' }, conferences: { type: 'string', default: '1000' },
     connections: { type: 'string', default: '50' }, 'solo-rate': { type: 'string' }, 'sql-stats': { type: 'boolean' },
   },
@@ -123,7 +123,7 @@ function report(m: ReturnType<typeof machine>, ready: ReadyMessage, active: Scen
   L.push('| Scenario | Weight |', '|---|---|');
   for (const s of active) L.push(`| ${s.name} | ${Math.round((1000 * s.weight) / total) / 10} % |`);
   for (const s of skipped) L.push(`| ${s.name} | not served yet, skipped |`);
-  L.push('', '| Phase | Target | Achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Timeouts | Non-2xx | Server CPU | Load-gen CPU | Other CPU | Server RSS peak | Event-loop delay p99 / max | Sockets |',
+  L.push('', '| Phase | Target | Achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Timeouts | Non-2xx | Server CPU | Load-gen CPU | Other CPU | Server RSS peak | Event-loop stall p99 / max | Sockets |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const p of [...phases, ...solo]) {
     L.push(`| ${p.name} | ${p.target} | ${p.rps} | ${p.p50} | ${p.p90} | ${p.p99} | ${p.max} | ${p.errors} | ${p.timeouts} | ${p.non2xx} | ` +
@@ -134,7 +134,8 @@ function report(m: ReturnType<typeof machine>, ready: ReadyMessage, active: Scen
   if (bad.length) L.push('', 'Non-2xx by scenario:', ...bad.map((b) => `- ${b}`));
   L.push('', 'CPU is a percentage of one core (200 % = both cores); "Other" is every other process on the machine. ' +
     'Fixed-rate phases: requests scheduled evenly (open loop), latency from each request\'s scheduled time, 0.1 ms ' +
-    'resolution; "Sockets" is the most the generator needed at once. Max throughput: autocannon, 1 ms resolution.');
+    'resolution; "Sockets" is the most the generator needed at once. Max throughput: autocannon, 1 ms resolution. ' +
+    'Event-loop stall: how much later than due a 10 ms timer on the server\'s request thread ran (blocked by a long task or GC).');
   return L.join('\n');
 }
 
@@ -172,8 +173,8 @@ async function main(): Promise<void> {
       console.error(`profile of the fixed-rate and max-throughput phases: ${(await ask<{ file: string }>(child, 'profile-stop', { file })).file}`);
     }
     const solo: PhaseResult[] = [];
-    if (a.each) {
-      for (const s of active) {
+    if (a.each || a.only) {
+      for (const s of active.filter((x) => !a.only || x.name.includes(a.only))) {
         console.error(`alone: ${s.name} at ${soloRate(s)} req/s ...`);
         solo.push(await phase(`alone: ${s.name}`, url, child, [s], soloRate(s), 5, ctx));
       }
