@@ -48,6 +48,8 @@ export interface DomainEvents {
   'session.stage': { conferenceId: string; streamId: string; orderChanged: boolean };
   /** A presentation started (presenterId) or stopped (null); previousId = who presented before. */
   'presentation.changed': { conferenceId: string; streamId: string; presenterId: string | null; previousId: string | null };
+  /** A new image of the presentation can be fetched (MediaCalls.presentationImage); `seq` counts them per session. */
+  'presentation.frame': { conferenceId: string; streamId: string; seq: number };
   /** A media call was opened, became active (acked), or ended; `reason` when the server ended it. */
   'media.call': {
     conferenceId: string; streamId: string; participantId: string; callId: string;

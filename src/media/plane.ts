@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MediaCallRequest, MediaPort, MediaReport } from '../engine/media/port.js';
 import type { FromWorker, RoomStats, RtcSettings, ToWorker } from './protocol.js';
+import { startWorker } from './worker-thread.js';
+import { Snapshots } from './snapshot.js';
 
 type Pending = { resolve: (v: FromWorker & { kind: 'reply'; ok: true }) => void; reject: (e: Error) => void };
 
@@ -13,23 +14,12 @@ class MediaWorker {
   rooms = 0;
 
   constructor(rtc: RtcSettings, onMessage: (w: MediaWorker, m: FromWorker) => void, onExit: (w: MediaWorker) => void) {
-    this.worker = spawn(rtc);
+    this.worker = startWorker(import.meta.url, 'worker', { rtc });
     this.worker.on('message', (m: FromWorker) => onMessage(this, m));
     this.worker.on('error', () => undefined);
     this.worker.on('exit', () => onExit(this));
     this.worker.unref();
   }
-}
-
-/** Starts the worker from the compiled .js, or from the .ts source under tsx (tests, `tsx src/...`). */
-function spawn(rtc: RtcSettings): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const workerData = { rtc };
-  if (here.endsWith('.js')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const url = pathToFileURL(here.replace(/plane\.ts$/, 'worker.ts')).href;
-  // Loader hooks of the parent are not inherited by workers on Node 20, so the worker registers tsx itself.
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 /**
@@ -41,6 +31,7 @@ export class MediaPlane implements MediaPort {
   private readonly byConference = new Map<string, MediaWorker>();
   private readonly byCall = new Map<string, { worker: MediaWorker; conferenceId: string }>();
   private readonly listeners: Array<(r: MediaReport) => void> = [];
+  private readonly snapshots = new Snapshots();
   private rid = 0;
 
   constructor(private readonly rtc: RtcSettings, private readonly maxWorkers = availableParallelism()) {}
@@ -94,12 +85,16 @@ export class MediaPlane implements MediaPort {
     return all.flatMap((r) => r.stats ?? []);
   }
 
+  snapshot(frame: Uint8Array, maxWidth: number): Promise<Buffer> {
+    return this.snapshots.jpeg(frame, maxWidth);
+  }
+
   async shutdown(): Promise<void> {
     // Forget calls first: workers that exit on shutdown must not report their calls as failed.
     this.byConference.clear();
     this.byCall.clear();
     const workers = this.workers.splice(0);
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    await Promise.all([...workers.map((w) => w.worker.terminate()), this.snapshots.close()]);
   }
 
   private call(callId: string): MediaWorker {

@@ -41,6 +41,8 @@ export type FromWorker =
   | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed'; cause?: CallFailure }
   /** Multistream: which participant each outgoing video m-line (by mid) shows; null = nobody. */
   | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> }
+  /** A complete VP8 keyframe of the presentation (for snapshots), at most one a second. */
+  | { kind: 'presentationFrame'; conferenceId: string; frame: Uint8Array }
   | { kind: 'ready' };
 
 export interface RoomStats {

@@ -2,6 +2,7 @@ import type { RtpPacket } from 'werift';
 import { Peer, type Inbound, type Outbound } from './peer.js';
 import { RtpRewriter } from './rtp/rewriter.js';
 import { isKeyframeStart } from './rtp/keyframe.js';
+import { Vp8KeyframeAssembler } from './rtp/vp8-keyframe.js';
 import { AudioMixer } from './audio/mixer.js';
 import { FRAME_SAMPLES, OpusDecoder, OpusEncoder } from './audio/opus.js';
 import { dbov, VoiceActivity } from './audio/levels.js';
@@ -47,6 +48,9 @@ interface AudioSource {
 /** The presentation source's key in the video source map (participants are uuids, so it cannot clash). */
 const PRESENTATION = '#presentation';
 const MAX_QUEUE = 5;
+/** Presentation snapshots (Pexip presentation_frame): at most one a second; a keyframe asked for after 5 s without. */
+const SNAPSHOT_MIN_MS = 1000;
+const SNAPSHOT_REFRESH_MS = 5000;
 
 /**
  * One conference's media: every call of its participants, the audio mix and the voice-switched video.
@@ -66,6 +70,8 @@ export class Room {
   private readonly encoders = new Map<string, OpusEncoder>();
   private tick?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
+  /** Whole keyframes of the presentation (VP8), reported for snapshots. */
+  private readonly snapshot = { assembler: new Vp8KeyframeAssembler(), sentAt: 0, askedAt: 0 };
   private nextTickAt = 0;
   /** Counters for benchmarks; the call count is read from `size` when reported. */
   readonly stats: Omit<RoomStats, 'calls'>;
@@ -212,6 +218,7 @@ export class Room {
     const key = call.kind === 'present-send' ? PRESENTATION : call.participantId;
     const source = this.videoSources.get(key);
     if (!source) return;
+    if (key === PRESENTATION && source.mimeType.toLowerCase() === 'video/vp8') this.snapshotFrom(rtp);
     let keyframe: boolean | undefined;
     for (const c of this.calls.values()) {
       if (!c.acked || !c.connected) continue;
@@ -226,6 +233,15 @@ export class Room {
         this.stats.packetsOut++;
       }
     }
+  }
+
+  private snapshotFrom(rtp: RtpPacket): void {
+    const { sequenceNumber, timestamp, marker } = rtp.header;
+    const frame = this.snapshot.assembler.push(sequenceNumber, timestamp, marker, rtp.payload);
+    const now = performance.now();
+    if (!frame || now - this.snapshot.sentAt < SNAPSHOT_MIN_MS) return;
+    this.snapshot.sentAt = now;
+    this.report({ kind: 'presentationFrame', conferenceId: this.conferenceId, frame: new Uint8Array(frame) });
   }
 
   private keyframeWanted(call: Call, out: Outbound): void {
@@ -351,6 +367,12 @@ export class Room {
     const now = performance.now();
     for (const c of this.calls.values()) {
       if (c.connected && c.acked && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c, 'silence');
+    }
+    // A presentation changes without keyframes: ask for one now and then, so that its snapshot stays current.
+    const presentation = this.videoSources.get(PRESENTATION);
+    if (presentation && now - this.snapshot.sentAt > SNAPSHOT_REFRESH_MS && now - this.snapshot.askedAt > SNAPSHOT_REFRESH_MS) {
+      this.snapshot.askedAt = now;
+      presentation.requestKeyframe();
     }
     // A pending switch whose keyframe never came: ask again.
     for (const c of this.calls.values()) {

@@ -38,6 +38,8 @@ export interface MediaClientOptions {
   trickle?: boolean;
   /** Signal through Pexip's @pexip/infinity-api: its response validators run on every reply. */
   infinity?: boolean;
+  /** A real VP8 keyframe (e.g. the VP8 chunk of a lossy WebP) sent as every video frame instead of synthetic packets. */
+  vp8Picture?: Buffer;
 }
 
 export class MediaClient {
@@ -149,6 +151,7 @@ export class MediaClient {
     }
     this.frames++;
     if (this.sendingVideo && this.opts.video !== false && this.opts.present !== 'receive' && this.frames % 2 === 0) {
+      if (this.opts.vp8Picture) { this.sendPicture(this.opts.vp8Picture); return; }
       const key = this.forceKey || this.frames % 100 === 0;
       this.forceKey = false;
       const payload = Buffer.alloc(2 + 8 + 100);
@@ -159,6 +162,17 @@ export class MediaClient {
       this.videoTrack.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: this.vSeq++ & 0xffff, timestamp: this.vTs, ssrc: 2, marker: true }), payload));
       this.vTs = (this.vTs + 3000) >>> 0;
     }
+  }
+
+  /** One VP8 frame over as many packets as it needs (RFC 7741 descriptor: S=1 on the first, marker on the last). */
+  private sendPicture(frame: Buffer): void {
+    const MTU = 1000;
+    for (let at = 0; at < frame.length; at += MTU) {
+      const last = at + MTU >= frame.length;
+      const payload = Buffer.concat([Buffer.from([at === 0 ? 0x10 : 0x00]), frame.subarray(at, at + MTU)]);
+      this.videoTrack.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: this.vSeq++ & 0xffff, timestamp: this.vTs, ssrc: 2, marker: last }), payload));
+    }
+    this.vTs = (this.vTs + 3000) >>> 0;
   }
 
   /** Stops publishing (a participant who goes quiet; or, with `vanish`, a client that disappears without BYE). */

@@ -157,6 +157,26 @@ export class MediaCalls {
     return this.own(actor, conferenceId, participantId, callId).call;
   }
 
+  /**
+   * A JPEG of the presentation's latest frame, at most maxWidth wide, for a participant of the conference; undefined
+   * when nobody presents or no frame has arrived yet (a presentation in a codec other than VP8 has none).
+   */
+  async presentationImage(actor: Actor, conferenceId: string, maxWidth: number): Promise<Buffer | undefined> {
+    const s = this.sessions.byConferenceId(conferenceId);
+    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (actor.kind !== 'participant' || !s.participants.has(actor.participantId)) throw forbidden();
+    const f = s.presentationFrame;
+    if (!f || !this.port) return undefined;
+    let image = f.images.get(maxWidth);
+    if (!image) {
+      image = this.port.snapshot(f.frame, maxWidth);
+      f.images.set(maxWidth, image);
+      // A frame the decoder refused is not asked again for this width; the next frame gets a new try.
+      image.catch(() => undefined);
+    }
+    return image.catch(() => undefined);
+  }
+
   /** Calls of a participant (the Pexip participant view shows whether one presents, and so on). */
   of(participantId: string): MediaCall[] {
     return [...this.calls.values()].filter((c) => c.participantId === participantId);
@@ -171,6 +191,7 @@ export class MediaCalls {
     }
     const previousId = s.presenterId ?? null;
     s.presenterId = p.id;
+    s.presentationFrame = undefined;
     this.ctx.bus.emit('presentation.changed', { conferenceId: s.conferenceId, streamId: s.streamId, presenterId: p.id, previousId });
   }
 
@@ -180,6 +201,7 @@ export class MediaCalls {
     const s = this.sessions.byConferenceId(call.conferenceId);
     if (call.kind === 'present-send' && s?.presenterId === call.participantId) {
       s.presenterId = undefined;
+      s.presentationFrame = undefined;
       this.ctx.bus.emit('presentation.changed', { conferenceId: s.conferenceId, streamId: s.streamId, presenterId: null, previousId: call.participantId });
     }
     if (call.kind === 'main' && s) {
@@ -198,6 +220,14 @@ export class MediaCalls {
       s.spokeAt ??= new Map();
       if (r.speaking) { s.speaking.add(r.participantId); s.spokeAt.set(r.participantId, this.ctx.now()); } else s.speaking.delete(r.participantId);
       this.restage(r.conferenceId, true);
+      return;
+    }
+    if (r.kind === 'presentationFrame') {
+      const s = this.sessions.byConferenceId(r.conferenceId);
+      if (!s?.presenterId) return;
+      const seq = (s.presentationFrame?.seq ?? 0) + 1;
+      s.presentationFrame = { seq, frame: r.frame, images: new Map() };
+      this.ctx.bus.emit('presentation.frame', { conferenceId: s.conferenceId, streamId: s.streamId, seq });
       return;
     }
     if (r.kind === 'slots') {

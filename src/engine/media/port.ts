@@ -20,7 +20,9 @@ export interface MediaCallRequest {
 export type MediaReport =
   | { kind: 'speaking'; conferenceId: string; participantId: string; speaking: boolean }
   | { kind: 'call'; callId: string; state: 'connected' | 'failed' | 'closed'; cause?: 'silence' | 'connection' | 'worker' }
-  | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> };
+  | { kind: 'slots'; callId: string; slots: Array<{ mid: string; participantId: string | null }> }
+  /** A complete keyframe of the presentation (VP8), for snapshots; at most one a second while someone presents. */
+  | { kind: 'presentationFrame'; conferenceId: string; frame: Uint8Array };
 
 export interface MediaPort {
   /**
@@ -38,5 +40,7 @@ export interface MediaPort {
   /** The stage order (spotlight, then recent speakers) the voice switch follows. */
   stage(conferenceId: string, order: string[]): void;
   onReport(fn: (r: MediaReport) => void): void;
+  /** A JPEG image of a presentation keyframe, at most maxWidth pixels wide (Pexip presentation.jpeg). */
+  snapshot(frame: Uint8Array, maxWidth: number): Promise<Buffer>;
   shutdown(): Promise<void>;
 }

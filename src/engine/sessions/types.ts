@@ -85,4 +85,6 @@ export interface LiveSession {
   spokeAt?: Map<string, number>;
   /** The participant whose presentation (screen share) is shown, if any. */
   presenterId?: string;
+  /** The presentation's latest keyframe (VP8), for snapshots (Pexip presentation.jpeg); JPEGs made of it by width. */
+  presentationFrame?: { seq: number; frame: Uint8Array; images: Map<number, Promise<Buffer>> };
 }

@@ -173,6 +173,10 @@ class Feed {
           if (p) this.upsert(p);
         }
       }),
+      // A new snapshot of the presentation: clients fetch presentation.jpeg with this event's id (the presenter too).
+      bus.on('presentation.frame', (e) => {
+        if (mine(e)) this.publish('presentation_frame', {});
+      }),
       bus.on('media.call', (e) => {
         if (mine(e) && e.state === 'ended' && e.reason) this.publish('call_disconnected', callDisconnectedView(e.callId, e.reason), { only: e.participantId });
       }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveSession } from '../../../engine/sessions/types.js';
 import type { SilentVideoConfig } from '../../../engine/sessions/types.js';
-import { badRequest } from '../errors.js';
+import { badRequest, PexipError, TEXT } from '../errors.js';
 import { participantsView } from '../views/participant.js';
 import { optObject, optString, pexipRoute, reqBool, reqString, roleOf, type PexipDeps, type RouteCall } from '../route.js';
 
@@ -32,6 +32,16 @@ export function conferenceRoutes(app: FastifyInstance, deps: PexipDeps): void {
   // The participant list in the participant_create shape (X2's projection), named by the alias the caller used.
   pexipRoute(app, deps, 'GET', '/conferences/:alias/participants', ({ conf, params }) =>
     participantsView(engine.sessions.byConferenceId(conf.id), { localAlias: params.alias }));
+
+  // Presentation snapshots (presentation_frame events point here). Each answers the latest frame: the `id` of the
+  // event is accepted but not required to match, since an older frame than the latest is never wanted.
+  for (const [file, maxWidth] of [['presentation.jpeg', 640], ['presentation_high.jpeg', 1920]] as const) {
+    pexipRoute(app, deps, 'GET', `/conferences/:alias/${file}`, async ({ conf, actor, reply }) => {
+      const img = await deps.engine.media.presentationImage(actor, conf.id, maxWidth);
+      if (!img) throw new PexipError(404, TEXT.noImage);
+      return reply.code(200).header('content-type', 'image/jpeg').header('cache-control', 'no-store').send(img);
+    });
+  }
 
   post('lock', async ({ conf, actor }) => { await engine.controls.setLocked(actor, conf.id, true); return true; });
   post('unlock', async ({ conf, actor }) => { await engine.controls.setLocked(actor, conf.id, false); return true; });
