@@ -109,16 +109,19 @@ test('presentation_frame: a VP8 presentation becomes presentation.jpeg and prese
 
 test('VP8 keyframe assembly: whole keyframes only, in order, across packets', () => {
   const asm = new Vp8KeyframeAssembler();
-  const key = Buffer.from([0x10, 0x00, 1, 2]); // S=1 PID=0, frame tag P=0 (keyframe)
+  // S=1 PID=0; frame tag with P=0 (keyframe), then the keyframe start code 9d 01 2a.
+  const key = Buffer.from([0x10, 0x00, 1, 2, 0x9d, 0x01, 0x2a]);
   const mid = Buffer.from([0x00, 3, 4]);
   const end = Buffer.from([0x00, 5]);
   assert.equal(asm.push(10, 900, false, key), undefined);
   assert.equal(asm.push(11, 900, false, mid), undefined);
-  assert.deepEqual([...asm.push(12, 900, true, end)!], [0x00, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...asm.push(12, 900, true, end)!], [0x00, 1, 2, 0x9d, 0x01, 0x2a, 3, 4, 5]);
   // A lost packet drops the frame; an inter frame (P=1) is never returned.
   assert.equal(asm.push(20, 1800, false, key), undefined);
   assert.equal(asm.push(22, 1800, true, end), undefined);
-  assert.equal(asm.push(30, 2700, true, Buffer.from([0x10, 0x01, 9])), undefined);
+  assert.equal(asm.push(30, 2700, true, Buffer.from([0x10, 0x01, 9, 9, 0x9d, 0x01, 0x2a])), undefined);
+  // Without the start code it is no picture (the synthetic video of other tests): not returned.
+  assert.equal(asm.push(35, 3000, true, Buffer.from([0x10, 0x00, 9, 9, 9, 9, 9])), undefined);
   // Extended descriptor (X=1, I=1 with a 15-bit picture id) is skipped.
-  assert.deepEqual([...asm.push(40, 3600, true, Buffer.from([0x90, 0x80, 0x81, 0x23, 0x00, 7]))!], [0x00, 7]);
+  assert.deepEqual([...asm.push(40, 3600, true, Buffer.from([0x90, 0x80, 0x81, 0x23, 0x00, 7, 7, 0x9d, 0x01, 0x2a]))!], [0x00, 7, 7, 0x9d, 0x01, 0x2a]);
 });

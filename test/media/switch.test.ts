@@ -84,3 +84,27 @@ test('presentation: the presenter sends on a present=send call, others receive i
   await sse.next('presentation_stop', 5000);
   sse.close();
 });
+
+test('call_disconnected: a presenter whose presentation is taken over is told on its event stream, with the reason', { timeout: 60_000 }, async () => {
+  await pexipConference(t, 'steal');
+  const a = await enter('steal', 'A', 0);
+  const b = await enter('steal', 'B', 0);
+  const sseA = await openSse(`${t.base}/api/client/v2/conferences/steal/events?token=${a.j.token}`);
+  const sseB = await openSse(`${t.base}/api/client/v2/conferences/steal/events?token=${b.j.token}`);
+  const shareA = new MediaClient({ base: t.base, alias: 'steal', token: a.j.token, uuid: a.j.uuid, tone: 0, tag: 'SCREEN-A', present: 'send', audio: false });
+  clients.push(shareA);
+  assert.equal((await shareA.connect()).status, 200);
+  assert.equal((await sseB.next('presentation_start', 5000)).data.presenter_uuid, a.j.uuid);
+  const shareB = new MediaClient({ base: t.base, alias: 'steal', token: b.j.token, uuid: b.j.uuid, tone: 0, tag: 'SCREEN-B', present: 'send', audio: false });
+  clients.push(shareB);
+  assert.equal((await shareB.connect()).status, 200);
+  const ev = await sseA.next('call_disconnected', 5000);
+  assert.deepEqual(ev.data, { call_uuid: shareA.callUuid, reason: 'Presentation stolen by another participant' });
+  assert.equal((await sseA.next('presentation_start', 5000)).data.presenter_uuid, b.j.uuid);
+  // Only the call's own participant hears of it; nobody got a snapshot of synthetic (undecodable) video.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(sseB.events.filter((e) => e.event === 'call_disconnected').length, 0);
+  assert.equal([...sseA.events, ...sseB.events].filter((e) => e.event === 'presentation_frame').length, 0);
+  sseA.close();
+  sseB.close();
+});

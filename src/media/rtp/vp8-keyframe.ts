@@ -19,9 +19,12 @@ export class Vp8KeyframeAssembler {
     const d = vp8Descriptor(payload);
     if (!d) { this.reset(); return undefined; }
     if (d.start) {
-      // Partition 0 begins here: a new frame. Keep it only if it is a keyframe (P bit of the frame tag clear).
+      // Partition 0 begins here: a new frame. Keep it only if it is a keyframe: P bit of the frame tag clear, and
+      // the keyframe start code after the 3-byte tag (RFC 6386 §9.1), so that what is reported can be decoded.
       this.reset();
-      if (d.offset >= payload.length || (payload[d.offset] & 0x01) !== 0) return undefined;
+      const o = d.offset;
+      if (o + 6 > payload.length || (payload[o] & 0x01) !== 0) return undefined;
+      if (payload[o + 3] !== 0x9d || payload[o + 4] !== 0x01 || payload[o + 5] !== 0x2a) return undefined;
       this.timestamp = timestamp;
     } else if (this.timestamp < 0 || timestamp !== this.timestamp || seq !== this.nextSeq) {
       this.reset();

@@ -173,9 +173,11 @@ class Feed {
           if (p) this.upsert(p);
         }
       }),
-      // A new snapshot of the presentation: clients fetch presentation.jpeg with this event's id (the presenter too).
+      // A new snapshot of the presentation: clients fetch presentation.jpeg with this event's id. Like
+      // presentation_start, not to the presenter.
       bus.on('presentation.frame', (e) => {
-        if (mine(e)) this.publish('presentation_frame', {});
+        const s = mine(e) ? this.session() : undefined;
+        if (s?.presenterId) this.publish('presentation_frame', {}, { except: s.presenterId });
       }),
       bus.on('media.call', (e) => {
         if (mine(e) && e.state === 'ended' && e.reason) this.publish('call_disconnected', callDisconnectedView(e.callId, e.reason), { only: e.participantId });
