@@ -1,7 +1,8 @@
-import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection, type MediaStreamTrack, type RtpPacket, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 import { codecs, headerExtensions } from './codecs.js';
 import { acceptableOffer, oneVideoCodec, restoreRejected, takeUnusableVideo } from './sdp.js';
 import { isMisroutedPli, sendPli } from './rtp/pli.js';
+import { sendRtp } from './rtp/sender.js';
 import type { CallKind, CallMedia, RtcSettings } from './protocol.js';
 
 /** Resolves when a werift peer has gathered all its candidates (answers and offers then carry them all). */
@@ -122,8 +123,7 @@ export class Peer {
    * type into it, and one incoming packet feeds many calls.
    */
   send(out: Outbound, marker: boolean, seq: number, ts: number, payload: Buffer): void {
-    const header = new RtpHeader({ marker, sequenceNumber: seq, timestamp: ts });
-    out.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+    sendRtp(out.sender, marker, seq, ts, payload);
   }
 
   async close(): Promise<void> {
