@@ -309,13 +309,6 @@ function videoCodec(which: MediaClientOptions['videoCodec']): RTCRtpCodecParamet
 
 const withoutCandidates = (sdp: string): string => sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '');
 
-export const waitFor = async (pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /** A real offer from a werift peer with only these codecs (audio and/or video m-lines), its candidates included. */
 export async function offerWith(audio: RTCRtpCodecParameters[], video: RTCRtpCodecParameters[]): Promise<string> {

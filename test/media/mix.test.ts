@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../helpers/server.js';
-import { MediaClient, waitFor } from '../helpers/media-client.js';
+import { startServer, eventually } from '../helpers/server.js';
+import { MediaClient } from '../helpers/media-client.js';
 import { join, pexipConference } from '../protocols/pexip/pexip.js';
 
 // Three Pexip media clients in one conference, each publishing a tone of its own: everyone hears the

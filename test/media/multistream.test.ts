@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../helpers/server.js';
-import { MediaClient, waitFor } from '../helpers/media-client.js';
+import { startServer, eventually } from '../helpers/server.js';
+import { MediaClient } from '../helpers/media-client.js';
 import { openSse } from '../helpers/sse.js';
 import { join, pexipConference, px } from '../protocols/pexip/pexip.js';
 
@@ -33,7 +33,7 @@ test('multistream: each other participant on its own slot, announced by parley_s
     assert.equal(ev.data.slots.length, 3);
     const byMid = new Map<string, string>(ev.data.slots.filter((s: any) => s.participant_uuid).map((s: any) => [s.mid, s.participant_uuid]));
     const tagOf = new Map([[a.j.uuid, 'A'], [b.j.uuid, 'B']]);
-    await waitFor(() => [...byMid.keys()].every((mid) => m.c.seen.some((s) => s.mid === mid)), 5000, 'video on both slots');
+    await eventually(() => [...byMid.keys()].every((mid) => m.c.seen.some((s) => s.mid === mid)), 5000, 'video on both slots');
     for (const s of m.c.seen) {
       if (byMid.has(s.mid)) assert.equal(s.tag, tagOf.get(byMid.get(s.mid)!), `slot ${s.mid} shows its announced participant`);
     }

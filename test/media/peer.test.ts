@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GenericNack, RTCPeerConnection, RtcpSrPacket, RtcpTransportLayerFeedback, useAbsSendTime, useSdesMid, type RtpPacket } from 'werift';
-import { waitFor } from '../helpers/media-client.js';
 import { Peer } from '../../src/media/peer.js';
+import { eventually } from '../helpers/server.js';
 
 test('the server\'s ICE agents gather host candidates only: no public STUN server is asked (werift defaults to Google\'s)', async () => {
   const rtc = { hostAddresses: ['127.0.0.1'], announcedAddress: '', portRange: [0, 0] as [number, number], silenceTimeoutMs: 15_000 };
@@ -37,7 +37,7 @@ test('the server\'s own RTP send path: SRTP the client decrypts, continuous numb
     await client.setLocalDescription(await client.createOffer());
     await client.setRemoteDescription({ type: 'answer', sdp: await peer.answer(client.localDescription!.sdp) });
     // Both ends: the server's DTLS may finish a moment after the client's (and drops what it is asked to send before).
-    await waitFor(() => client.connectionState === 'connected' && peer.pc.connectionState === 'connected', 10_000, 'connected');
+    await eventually(() => client.connectionState === 'connected' && peer.pc.connectionState === 'connected', 10_000, 'connected');
     const out = peer.videoOut!;
     assert.ok(out);
     // 200 packets, 30 a second's worth of timestamps apart, from a source numbering 5000...
@@ -48,7 +48,7 @@ test('the server\'s own RTP send path: SRTP the client decrypts, continuous numb
       peer.send(out, true, 5000 + i, 90_000 + i * 3000, payload);
       if (i % 20 === 19) await new Promise((r) => setTimeout(r, 20));
     }
-    await waitFor(() => got.length >= 200, 5000, `all packets (${got.length})`);
+    await eventually(() => got.length >= 200, 5000, `all packets (${got.length})`);
     const ssrc = got[0].header.ssrc;
     for (let i = 0; i < 200; i++) {
       const p = got[i];
@@ -67,7 +67,7 @@ test('the server\'s own RTP send path: SRTP the client decrypts, continuous numb
     const absSeconds = abs.readUIntBE(0, 3) / 2 ** 18;
     assert.ok(Math.abs(((nowNtpSeconds % 64) - absSeconds + 96) % 64 - 32) < 1, `abs-send-time ${absSeconds} vs ${nowNtpSeconds % 64}`);
     // werift sends its sender report every 0.5–1.5 s: real NTP time, our packet count.
-    await waitFor(() => reports.length > 0, 5000, 'a sender report');
+    await eventually(() => reports.length > 0, 5000, 'a sender report');
     const sr = reports[reports.length - 1].senderInfo;
     assert.ok(Math.abs(Number(sr.ntpTimestamp >> 32n) - nowNtpSeconds) < 5, `SR NTP ${sr.ntpTimestamp >> 32n}`);
     assert.equal(sr.packetCount, 200);
@@ -75,7 +75,7 @@ test('the server\'s own RTP send path: SRTP the client decrypts, continuous numb
     const before = got.length;
     const nack = new GenericNack({ senderSsrc: t.receiver.rtcpSsrc, mediaSourceSsrc: ssrc, lost: [got[150].header.sequenceNumber] });
     await t.receiver.dtlsTransport.sendRtcp([new RtcpTransportLayerFeedback({ feedback: nack })]);
-    await waitFor(() => got.length > before, 5000, 'the retransmission');
+    await eventually(() => got.length > before, 5000, 'the retransmission');
     assert.equal(got[got.length - 1].payload.toString(), 'packet 150');
   } finally {
     await client.close();

@@ -4,8 +4,8 @@ import { RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
 import { dtmf } from '@pexip/infinity-api';
 // utils is re-exported without an extension in index.d.ts, which NodeNext type resolution cannot follow.
 import { withToken } from '@pexip/infinity-api/dist/utils.js';
-import { api, startServer, type TestServer } from '../helpers/server.js';
-import { MediaClient, offerWith, waitFor, type MediaClientOptions } from '../helpers/media-client.js';
+import { api, startServer, type TestServer, eventually } from '../helpers/server.js';
+import { MediaClient, offerWith, type MediaClientOptions } from '../helpers/media-client.js';
 import { cutNetwork } from '../helpers/wire.js';
 import { openSse } from '../helpers/sse.js';
 import { sid } from '../helpers/fixtures.js';
@@ -52,7 +52,7 @@ for (const how of ['network cut', 'peer closed'] as const) {
     const b = await enter(alias, 'B', 1000);
     const g = await enter(alias, 'G', 2500);
     const sse = await openSse(`${t.base}/api/client/v2/conferences/${alias}/events?token=${a.j.token}`);
-    await waitFor(() => a.c.toneAmplitude(2500) > 1500 && a.c.toneAmplitude(1000) > 1500, 10_000, 'A hears B and G');
+    await eventually(() => a.c.toneAmplitude(2500) > 1500 && a.c.toneAmplitude(1000) > 1500, 10_000, 'A hears B and G');
     assert.equal(await restParticipants(alias), 3);
     sse.skip();
     const reasons: string[] = [];
@@ -71,7 +71,7 @@ for (const how of ['network cut', 'peer closed'] as const) {
     off();
     assert.deepEqual(reasons, [CALL_END.timeout], 'the call ended for silence, and says so');
     // The others still hear each other, and no longer the ghost.
-    await waitFor(() => a.c.toneAmplitude(1000) > 1500 && b.c.toneAmplitude(440) > 1500, 10_000, 'A and B hear each other');
+    await eventually(() => a.c.toneAmplitude(1000) > 1500 && b.c.toneAmplitude(440) > 1500, 10_000, 'A and B hear each other');
     assert.ok(a.c.toneAmplitude(2500) < 100, 'the ghost is gone from the mix');
     sse.close();
   });
@@ -82,12 +82,12 @@ test('10% loss and reordering on a publisher: its tone and video still arrive; N
   const a = await enter('lossy', 'A', 0);
   const l = await enter('lossy', 'L', 1000, { loss: 0.1, reorder: true });
   // Conditions, not fixed sleeps: on a loaded machine the publisher's clock runs late, and that is not loss.
-  await waitFor(() => l.c.wire.dropped > 10 && l.c.wire.swapped > 10, 15_000, 'loss and reordering on the wire');
-  await waitFor(() => l.c.nackStats().retransmitted > 0, 10_000, 'the server NACKs lost video, L retransmits');
-  await waitFor(() => a.c.toneAmplitude(1000, 1000) > 1500, 10_000, 'A hears the lossy publisher');
+  await eventually(() => l.c.wire.dropped > 10 && l.c.wire.swapped > 10, 15_000, 'loss and reordering on the wire');
+  await eventually(() => l.c.nackStats().retransmitted > 0, 10_000, 'the server NACKs lost video, L retransmits');
+  await eventually(() => a.c.toneAmplitude(1000, 1000) > 1500, 10_000, 'A hears the lossy publisher');
   const heard = a.c.toneAmplitude(1000, 1000);
   const n = a.c.seen.length;
-  await waitFor(() => a.c.seen.length > n + 10, 10_000, 'L\'s video keeps reaching A');
+  await eventually(() => a.c.seen.length > n + 10, 10_000, 'L\'s video keeps reaching A');
   const video = a.c.seen.slice(n);
   const nack = l.c.nackStats();
   console.log(`# lossy publisher: wire dropped ${l.c.wire.dropped}, swapped ${l.c.wire.swapped}; server NACKs ${nack.nacks}, retransmitted ${nack.retransmitted}; tone amplitude at A over 1 s ${heard.toFixed(0)} (alone, lossless: ~6000)`);
@@ -96,10 +96,10 @@ test('10% loss and reordering on a publisher: its tone and video still arrive; N
   const before = l.c.keyframeRequests;
   const vr = a.c.pc.getTransceivers().find((x) => x.kind === 'video')!.receiver;
   await vr.sendRtcpPLI(a.c.seen.at(-1)!.ssrc);
-  await waitFor(() => l.c.keyframeRequests > before, 5000, 'PLI from A reaches L');
+  await eventually(() => l.c.keyframeRequests > before, 5000, 'PLI from A reaches L');
   // The server is still fine: a newcomer gets both.
   const c = await enter('lossy', 'C', 0);
-  await waitFor(() => c.c.toneAmplitude(1000) > 1500 && c.c.seen.length > 0, 10_000, 'a newcomer hears and sees L');
+  await eventually(() => c.c.toneAmplitude(1000) > 1500 && c.c.seen.length > 0, 10_000, 'a newcomer hears and sees L');
 });
 
 
@@ -180,7 +180,7 @@ test('an offer with Opus and only VP9 video is answered audio-only: the video m-
   const me = list.body.result.find((p: any) => p.uuid === n.j.uuid);
   assert.deepEqual([me.is_audio_only_call, me.is_video_call], ['YES', 'NO']);
   // Audio flows both ways; no video goes either way.
-  await waitFor(() => n.c.toneAmplitude(440) > 1500 && a.c.toneAmplitude(1000) > 1500, 10_000, 'A and N hear each other');
+  await eventually(() => n.c.toneAmplitude(440) > 1500 && a.c.toneAmplitude(1000) > 1500, 10_000, 'A and N hear each other');
   assert.deepEqual(a.c.seen.filter((s) => s.tag === 'N'), []);
   assert.deepEqual(n.c.seen, []);
 });
@@ -205,14 +205,14 @@ test('through @pexip/infinity-api: trickle ICE connects; update adds video (medi
   const tr = await enter('pkg', 'T', 440, { infinity: true, trickle: true, video: false });
   assert.doesNotMatch(tr.c.answer, /^m=video/m);
   const v = await enter('pkg', 'V', 1000, { infinity: true });
-  await waitFor(() => tr.c.toneAmplitude(1000) > 1500 && v.c.toneAmplitude(440) > 1500, 10_000, 'T and V hear each other');
+  await eventually(() => tr.c.toneAmplitude(1000) > 1500 && v.c.toneAmplitude(440) > 1500, 10_000, 'T and V hear each other');
   assert.equal(tr.c.seen.length, 0);
   // Renegotiation: T adds video; the answer (an SDP string) sends and receives it.
   const up = await tr.c.renegotiate({ video: true });
   assert.equal(up.status, 200, JSON.stringify(up.body));
   assert.match(tr.c.answer, /^m=video [1-9]/m);
   assert.match(tr.c.answer.slice(tr.c.answer.search(/^m=video/m)), /^a=sendrecv/m);
-  await waitFor(() => tr.c.lastSeen() === 'V' && v.c.lastSeen() === 'T', 10_000, 'T and V see each other after update');
+  await eventually(() => tr.c.lastSeen() === 'V' && v.c.lastSeen() === 'T', 10_000, 'T and V see each other after update');
   assert.equal(t.parley.engine.sessions.byConferenceId('pkg')!.participants.get(tr.j.uuid)!.audioOnly, false);
   // ICE restart on V: the server answers with new ICE credentials (media after a restart: the next test).
   const ufrag = /^a=ice-ufrag:(.*)$/m.exec(v.c.answer)![1];
@@ -241,7 +241,7 @@ test('ICE restart through update: media resumes both ways on the same call', { t
     return frames >= 20 && c.toneAmplitude(tone, Math.min(400, frames * 20)) > 1500 && c.seen.slice(from.seen).filter((s) => s.tag === tag).length >= 10;
   };
   const start = { a: mark(a.c), b: mark(b.c) };
-  await waitFor(() => flows(a.c, start.a, 1000, 'B') && flows(b.c, start.b, 440, 'A'), 10_000, 'A and B hear and see each other');
+  await eventually(() => flows(a.c, start.a, 1000, 'B') && flows(b.c, start.b, 440, 'A'), 10_000, 'A and B hear and see each other');
   const ufrag = /^a=ice-ufrag:(.*)$/m.exec(b.c.answer)![1];
   const restart = await b.c.renegotiate({ iceRestart: true, noCandidates: true });
   assert.equal(restart.status, 200, JSON.stringify(restart.body));
@@ -249,14 +249,14 @@ test('ICE restart through update: media resumes both ways on the same call', { t
   const after = { a: mark(a.c), b: mark(b.c) };
   const t0 = performance.now();
   // Server -> client: B gets the mix (A's tone) and A's video again; client -> server: A hears and sees B.
-  await waitFor(() => flows(b.c, after.b, 440, 'A'), 10_000, 'B hears and sees A after its ICE restart');
-  await waitFor(() => flows(a.c, after.a, 1000, 'B'), 10_000, 'A hears and sees B after B\'s ICE restart');
+  await eventually(() => flows(b.c, after.b, 440, 'A'), 10_000, 'B hears and sees A after its ICE restart');
+  await eventually(() => flows(a.c, after.a, 1000, 'B'), 10_000, 'A hears and sees B after B\'s ICE restart');
   console.log(`# ICE restart: media both ways again after ${Math.round(performance.now() - t0)} ms`);
   assert.deepEqual(t.parley.engine.media.of(b.j.uuid).map((x) => x.id), [b.c.callUuid], 'the same call, not a new one');
   // And it lasts (consent freshness runs on the new pair).
   await new Promise((r) => setTimeout(r, 2000));
   const later = { a: mark(a.c), b: mark(b.c) };
-  await waitFor(() => flows(b.c, later.b, 440, 'A') && flows(a.c, later.a, 1000, 'B'), 10_000, 'media keeps flowing');
+  await eventually(() => flows(b.c, later.b, 440, 'A') && flows(a.c, later.a, 1000, 'B'), 10_000, 'media keeps flowing');
 });
 
 test('H.264: clients offering only H.264 get it and see each other; a VP8 viewer gets no H.264 (no transcoding)', { timeout: 60_000 }, async () => {
@@ -270,7 +270,7 @@ test('H.264: clients offering only H.264 get it and see each other; a VP8 viewer
     assert.doesNotMatch(videoOf(c.answer), /VP8/i);
   }
   assert.match(videoOf(v.c.answer), /^a=rtpmap:\d+ VP8\/90000/im);
-  await waitFor(() => h1.c.lastSeen() === 'H2' && h2.c.lastSeen() === 'H1', 10_000, 'H.264 clients see each other');
+  await eventually(() => h1.c.lastSeen() === 'H2' && h2.c.lastSeen() === 'H1', 10_000, 'H.264 clients see each other');
   await new Promise((r) => setTimeout(r, 1000));
   assert.deepEqual(v.c.seen.filter((s) => s.tag.startsWith('H')), [], 'no H.264 packets to a VP8 viewer');
   // And the VP8 publisher is not forwarded to the H.264 clients either.

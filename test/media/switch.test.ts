@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { MediaClient, waitFor } from '../helpers/media-client.js';
+import { startServer, type TestServer, eventually } from '../helpers/server.js';
+import { MediaClient } from '../helpers/media-client.js';
 import { openSse } from '../helpers/sse.js';
 import { join, pexipConference, px } from '../protocols/pexip/pexip.js';
 
@@ -26,10 +26,10 @@ test('voice-switched video: everyone sees the speaker, the speaker sees the prev
   const sse = await openSse(`${t.base}/api/client/v2/conferences/vs/events?token=${a.j.token}`);
   const c = await enter('vs', 'C', 0);
   // Nobody speaks: the stage is joining order, so A sees B, and B and C see A.
-  await waitFor(() => a.c.lastSeen() === 'B' && b.c.lastSeen() === 'A' && c.c.lastSeen() === 'A', 5000, 'initial video');
+  await eventually(() => a.c.lastSeen() === 'B' && b.c.lastSeen() === 'A' && c.c.lastSeen() === 'A', 5000, 'initial video');
   // C starts talking: A and B switch to C, C keeps seeing A (the previous stage head).
   c.c.opts.tone = 700;
-  await waitFor(() => a.c.lastSeen() === 'C' && b.c.lastSeen() === 'C', 5000, 'switch to C');
+  await eventually(() => a.c.lastSeen() === 'C' && b.c.lastSeen() === 'C', 5000, 'switch to C');
   assert.equal(c.c.lastSeen(), 'A');
   const stage = await sse.next('stage', 5000);
   assert.ok(Array.isArray(stage.data));
@@ -49,14 +49,14 @@ test('server-side mute: a muted participant is not heard, a video-muted one is n
   const a = await enter('mute', 'A', 440);
   const b = await enter('mute', 'B', 1000);
   const host = a.j.role === 'HOST' ? a.j : b.j;
-  await waitFor(() => a.c.toneAmplitude(1000) > 2000 && b.c.toneAmplitude(440) > 2000, 5000, 'both heard');
+  await eventually(() => a.c.toneAmplitude(1000) > 2000 && b.c.toneAmplitude(440) > 2000, 5000, 'both heard');
   const r = await px(t, 'POST', 'mute', `participants/${b.j.uuid}/mute`, {}, { token: host.token });
   assert.equal(r.status, 200, r.text);
   await new Promise((res) => setTimeout(res, 600));
   assert.ok(a.c.toneAmplitude(1000, 300) < 100, `B muted must be silent: ${a.c.toneAmplitude(1000, 300)}`);
   assert.ok(b.c.toneAmplitude(440) > 2000, 'A is still heard');
   await px(t, 'POST', 'mute', `participants/${b.j.uuid}/unmute`, {}, { token: host.token });
-  await waitFor(() => a.c.toneAmplitude(1000, 200) > 2000, 5000, 'B heard again');
+  await eventually(() => a.c.toneAmplitude(1000, 200) > 2000, 5000, 'B heard again');
   // Video mute: B's video stops reaching A.
   await px(t, 'POST', 'mute', `participants/${b.j.uuid}/video_muted`, {}, { token: host.token });
   await new Promise((res) => setTimeout(res, 300));
@@ -79,7 +79,7 @@ test('presentation: the presenter sends on a present=send call, others receive i
   const view = new MediaClient({ base: t.base, alias: 'pres', token: b.j.token, uuid: b.j.uuid, tone: 0, tag: 'VIEW', present: 'receive', audio: false });
   clients.push(view);
   assert.equal((await view.connect()).status, 200);
-  await waitFor(() => view.lastSeen() === 'SCREEN', 5000, 'presentation received');
+  await eventually(() => view.lastSeen() === 'SCREEN', 5000, 'presentation received');
   assert.equal((await share.hangUp()).status, 200);
   await sse.next('presentation_stop', 5000);
   sse.close();

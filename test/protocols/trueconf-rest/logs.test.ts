@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, api, errorOf, tokenWithScopes, type TestServer } from '../../helpers/server.js';
+import { startServer, api, errorOf, tokenWithScopes, eventually, type TestServer } from '../../helpers/server.js';
 import { signIn } from '../../helpers/endpoint.js';
 
 // Call history, call records and recordings, generated through the wire as §6 runs it (steps 15-19): a
@@ -21,14 +21,6 @@ async function ok(method: string, path: string, body?: unknown) {
   return r;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 before(async () => {
   t = await startServer();
   for (const [login, name] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol']]) {
@@ -43,7 +35,7 @@ before(async () => {
   SID = (await ok('GET', '/conferences/acc_demo')).body.conference.stream_id;
   assert.match(SID, /^[0-9a-f]{8}@parley\.test#vcs$/);
   await ok('POST', '/conferences/acc_demo/participants', { participant_id: 'bob' });
-  await waitFor('bob to join', async () => (await api(t, 'GET', `/logs/calls/${enc(SID)}/participants`)).body?.cnt === 1);
+  await eventually(async () => (await api(t, 'GET', `/logs/calls/${enc(SID)}/participants`)).body?.cnt === 1, 5000, 'bob to join');
   await ok('POST', '/conferences/acc_demo/invite', { invitations: [{ id: 'carol', display_name: 'Carol' }] });
   await ok('POST', '/conferences/acc_demo/start-record');
   await new Promise((r) => setTimeout(r, 30));
