@@ -64,14 +64,16 @@ interface Plan {
   /** Extensions by id, in id order: a fixed payload, or none for abs-send-time (computed per packet). */
   extensions: Array<{ id: number; payload?: Buffer }>;
   fallback: boolean;
+  /** What the plan was made from: a renegotiation that changes either makes a new plan. */
+  madeFrom: { headerExtensions: unknown; mid: string | undefined };
 }
 const plans = new WeakMap<RTCRtpSender, Plan>();
 
 /** What this sender's packets carry, worked out once; undefined when only werift's path will do. */
 function planOf(sender: RTCRtpSender): Plan | undefined {
+  const s = sender as unknown as SenderInternals;
   let plan = plans.get(sender);
-  if (!plan) {
-    const s = sender as unknown as SenderInternals;
+  if (!plan || plan.madeFrom.headerExtensions !== s.headerExtensions || plan.madeFrom.mid !== s.mid) {
     const extensions: Plan['extensions'] = [];
     let fallback = s.redRedundantPayloadType !== undefined || s.dtlsTransport.config?.debug?.outboundPacketLoss !== undefined;
     for (const e of s.headerExtensions) {
@@ -86,9 +88,8 @@ function planOf(sender: RTCRtpSender): Plan | undefined {
       }
     }
     extensions.sort((a, b) => a.id - b.id);
-    plan = { extensions, fallback };
-    // The mid is known once the sender is negotiated; plan again if it was not yet.
-    if (s.mid || s.headerExtensions.length === 0) plans.set(sender, plan);
+    plan = { extensions, fallback, madeFrom: { headerExtensions: s.headerExtensions, mid: s.mid } };
+    plans.set(sender, plan);
   }
   return plan.fallback ? undefined : plan;
 }
