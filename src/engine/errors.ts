@@ -58,6 +58,11 @@ export function notFound(entity: Entity, id: string): DomainError {
   return new DomainError('not_found', `${entity} ${id} not found`, { id }, entity);
 }
 
+/** The conference has no live session (TrueConf `conferenceIsNotRunning`). */
+export function notRunning(conferenceId: string): DomainError {
+  return new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+}
+
 /** A required input field is absent (`field` names it as the caller sent it). */
 export function missing(field: string): DomainError {
   return new DomainError('invalid', `${field} is required`, { field, missing: 1 });

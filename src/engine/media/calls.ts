@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { forbidden } from '../access.js';
-import { DomainError, invalid, notFound } from '../errors.js';
+import { DomainError, invalid, notFound, notRunning } from '../errors.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { LiveParticipant, LiveSession } from '../sessions/types.js';
 import { stageOrder } from '../sessions/stage.js';
@@ -163,7 +163,7 @@ export class MediaCalls {
    */
   async presentationImage(actor: Actor, conferenceId: string, maxWidth: number): Promise<Buffer | undefined> {
     const s = this.sessions.byConferenceId(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     if (actor.kind !== 'participant' || !s.participants.has(actor.participantId)) throw forbidden();
     const f = s.presentationFrame;
     if (!f || !this.port) return undefined;
@@ -280,7 +280,7 @@ export class MediaCalls {
   /** Only the participant itself adds and drives its calls (a host cannot answer SDP for someone else). */
   private self(actor: Actor, conferenceId: string, participantId: string): { s: LiveSession; p: LiveParticipant } {
     const s = this.sessions.byConferenceId(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     const p = s.participants.get(participantId);
     if (!p) throw notFound('participant', participantId);
     if (actor.kind !== 'participant' || actor.participantId !== p.id) throw forbidden();

@@ -1,7 +1,7 @@
 import type { Actor } from '../actor.js';
 import { SYSTEM } from '../actor.js';
 import { authorize, forbidden } from '../access.js';
-import { DomainError, invalid, notFound } from '../errors.js';
+import { DomainError, invalid, notFound, notRunning } from '../errors.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { EngineContext } from '../context.js';
 import type { Users } from '../directory/users.js';
@@ -263,7 +263,7 @@ export class LiveControls {
 
   private scope(actor: Actor, conferenceId: string): Scope {
     const s = this.sessions.byConferenceId(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     if (actor.kind === 'participant') {
       const me = s.participants.get(actor.participantId);
       if (actor.conferenceId !== conferenceId || !me) throw forbidden();

@@ -1,5 +1,5 @@
 import { SYSTEM } from '../actor.js';
-import { DomainError, invalid } from '../errors.js';
+import { DomainError, invalid, notRunning } from '../errors.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { ConferenceDef } from '../conferences/types.js';
 import type { EngineContext } from '../context.js';
@@ -45,7 +45,7 @@ export class ConferenceLinks {
     // B starts if it is not running, as on a first join (the system starts it).
     const b = this.sessions.byConferenceId(target.id) ?? await this.sessions.start(SYSTEM, target.id);
     if (this.sessions.byConferenceId(a.conferenceId) !== a) {
-      throw new DomainError('conference_not_running', `Conference ${a.conferenceId} is not running.`, { conference_id: a.conferenceId });
+      throw notRunning(a.conferenceId);
     }
     // B's PINs and lock are not asked: the link is dialled by a host of A, which is let in like a host's transfer.
     const inB = this.create(b, target, req.sourceName || a.topic, req.role, 'in', aConf.aliases?.[0] ?? aConf.id);

@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { actorName } from '../actor.js';
 import { authorize } from '../access.js';
-import { DomainError, notFound } from '../errors.js';
+import { DomainError, notFound, notRunning } from '../errors.js';
 import { checkPage, pageOf, type Page } from '../paging.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { ConferenceDef } from '../conferences/types.js';
@@ -130,7 +130,7 @@ export class Sessions {
     const conf = await this.conferences.get(conferenceId);
     authorize(actor, 'conferences.participants:write', { owner: conf.owner });
     const s = this.byConference.get(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     const user = await this.users.find(participantId);
     if (!user || !user.isActive || !this.presence.isOnline(user.id)) {
       throw new DomainError('participant_unavailable', `Participant ${participantId} is unavailable.`, { participant_id: participantId });
@@ -149,7 +149,7 @@ export class Sessions {
    */
   async join(req: JoinRequest): Promise<LiveParticipant> {
     const s = this.byConference.get(req.conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${req.conferenceId} is not running.`, { conference_id: req.conferenceId });
+    if (!s) throw notRunning(req.conferenceId);
     const conf = await this.conferences.get(req.conferenceId);
     const userId = req.userId ?? null;
     if (userId) {
@@ -165,7 +165,7 @@ export class Sessions {
   /** A ringing user answers (accept) or declines an invitation. */
   async answer(userId: string, conferenceId: string, accept: boolean, via = 'client'): Promise<LiveParticipant | undefined> {
     const s = this.byConference.get(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     const p = [...s.participants.values()].find((x) => x.userId === userId && x.state === 'ringing');
     if (!p) throw notFound('participant', userId);
     if (accept) return this.connect(s, p, via);
@@ -264,7 +264,7 @@ export class Sessions {
     const conf = await this.conferences.get(conferenceId);
     authorize(actor, 'conferences:write', { owner: conf.owner });
     const s = this.byConference.get(conferenceId);
-    if (!s) throw new DomainError('conference_not_running', `Conference ${conferenceId} is not running.`, { conference_id: conferenceId });
+    if (!s) throw notRunning(conferenceId);
     if (s.recording === state) return;
     try {
       if (state === 'recording') await this.recordings.start(s);
