@@ -1,5 +1,5 @@
 import { SYSTEM } from '../actor.js';
-import { DomainError, invalid, notRunning } from '../errors.js';
+import { invalid, notRunning } from '../errors.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { ConferenceDef } from '../conferences/types.js';
 import type { EngineContext } from '../context.js';
