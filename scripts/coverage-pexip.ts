@@ -6,20 +6,14 @@
 //
 // A request counts as served when Parley answers it with anything but the adapter's "No such request" 404 (the
 // answer to a path it has no route for); it is sent without a valid token, so no state changes.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPO, sharedFile } from './shared-docs.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({ options: { spec: { type: 'string' } } });
-const specFile = opts.spec ? resolve(opts.spec) : resolve(REPO, '..', 'shared', 'spec', 'pexip-client-api.md');
-if (!existsSync(specFile)) {
-  console.error(`coverage-pexip: ${specFile} not found (shared/ is expected beside the repository, or pass --spec FILE)`);
-  process.exit(2);
-}
-const spec = readFileSync(specFile, 'utf8');
+const spec = readFileSync(sharedFile('coverage-pexip', 'spec/pexip-client-api.md', opts.spec, '--spec'), 'utf8');
 
 const BASE = '/api/client/v2/conferences/room';
 const PREFIX: Record<string, string> = {

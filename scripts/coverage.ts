@@ -7,16 +7,14 @@
 // (get|post|put|delete) followed by an /api/v3[.x]/ path line. The seed's {{$param}} (and the typo {{$param})
 // become :param; parameter names are ignored when comparing, only the shape of the path counts.
 // Parley's side is ROUTES filtered with the same `atLeast(version, since)` test the plugin uses to register.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROUTES } from '../src/protocols/trueconf-rest/routes/index.js';
 import { VERSIONS, atLeast, type Version } from '../src/protocols/trueconf-rest/versions.js';
+import { sharedFile, TRUECONF_SEED } from './shared-docs.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SEED_NAME = '001_6e7d0dfea14f66b0.txt';
 /** Header counts stated in the digest (§2.2); a different count means the extraction or the seed changed. */
 const EXPECTED: Record<Version, number> = {
   '3.10': 77, '3.9': 77, '3.8': 76, '3.7': 76, '3.6': 76, '3.5': 76, '3.4': 76, '3.3': 76, '3.2': 66, '3.1': 61, '3': 37,
@@ -36,16 +34,6 @@ const { values: opts } = parseArgs({
   options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, seed: { type: 'string' } },
 });
 
-function seedPath(): string {
-  const p = opts.seed ? resolve(opts.seed) : resolve(REPO, '..', 'shared', 'seeds', SEED_NAME);
-  if (!existsSync(p)) {
-    console.error(`coverage: seed not found at ${p}.\n` +
-      `The repository is expected to be cloned with shared/ beside it (../shared/seeds/${SEED_NAME}); ` +
-      'or pass --seed FILE.');
-    process.exit(2);
-  }
-  return p;
-}
 
 /** Every documented endpoint per version, keyed by `METHOD /shape/:/of/path`. */
 function seedEndpoints(file: string): Map<Version, Map<string, Endpoint>> {
@@ -111,7 +99,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 const line = (e: Endpoint) => `    ${e.method.padEnd(6)} ${e.path}${e.title ? `   (${e.title})` : ''}`;
 
 async function main(): Promise<void> {
-  const seed = seedEndpoints(seedPath());
+  const seed = seedEndpoints(sharedFile('coverage', TRUECONF_SEED, opts.seed, '--seed'));
   const newestFirst = [...VERSIONS].reverse();
   const report = newestFirst.map((v) => {
     const inSeed = seed.get(v)!;

@@ -24,12 +24,10 @@
 //               option of it (Conference Invite v3.10-v3.1: `--data` after an unterminated `--url` line); the
 //               option is taken as part of the example, which is what the example documents.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPO, sharedFile, TRUECONF_SEED } from './shared-docs.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SEED_NAME = '001_6e7d0dfea14f66b0.txt';
 const OUT = resolve(REPO, 'test', 'fixtures', 'trueconf-seed-examples.json');
 /** The number of curl examples in the seed (one per endpoint per version, plus the token endpoint's). */
 const EXPECTED_EXAMPLES = 786;
@@ -41,21 +39,12 @@ export interface SeedExample {
   permission: string | null;
   request: { method: string; url: string; headers: string[]; data?: string; form?: Array<[string, string]> };
   success: { status: number; keys: string[]; object?: string; text?: string } | null;
+  /** The curl lacks a continuation backslash before its --data line (Conference Invite); the data is sent. */
   joined?: true;
 }
 
 const { values: opts } = parseArgs({ options: { seed: { type: 'string' }, check: { type: 'boolean' } } });
 
-function seedPath(): string {
-  const p = opts.seed ? resolve(opts.seed) : resolve(REPO, '..', 'shared', 'seeds', SEED_NAME);
-  if (!existsSync(p)) {
-    console.error(`extract-seed-examples: seed not found at ${p}.\n` +
-      `The repository is expected to be cloned with shared/ beside it (../shared/seeds/${SEED_NAME}); ` +
-      'or pass --seed FILE.');
-    process.exit(2);
-  }
-  return p;
-}
 
 /** Splits a curl command line into its arguments, honouring '…' and "…" quoting (no escapes occur in the seed). */
 function shellWords(s: string): string[] {
@@ -174,7 +163,7 @@ function extract(text: string): SeedExample[] {
   return out;
 }
 
-const examples = extract(readFileSync(seedPath(), 'utf8'));
+const examples = extract(readFileSync(sharedFile('extract-seed-examples', TRUECONF_SEED, opts.seed, '--seed'), 'utf8'));
 if (examples.length !== EXPECTED_EXAMPLES) {
   console.error(`extract-seed-examples: found ${examples.length} examples, expected ${EXPECTED_EXAMPLES}; did the seed change?`);
   process.exit(1);

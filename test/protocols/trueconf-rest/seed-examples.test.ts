@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startServer, api, eventually, type TestServer } from '../../helpers/server.js';
 import { sid } from '../../helpers/fixtures.js';
+// Type only (erased): importing the script's values would run it.
+import type { SeedExample } from '../../../scripts/extract-seed-examples.js';
 import { signIn } from '../../helpers/endpoint.js';
 import { png } from '../../helpers/png.js';
 import { smtpServer, type Smtp } from '../../helpers/smtp.js';
@@ -35,17 +37,6 @@ import { smtpServer, type Smtp } from '../../helpers/smtp.js';
 // | 62189 62224 ... 62542 (11)     | Download Record (every version)| 200, the file's bytes     | not a deviation: the seed documents no success response, so a 200 with a non-empty body is asserted |
 
 const EXAMPLES: SeedExample[] = JSON.parse(readFileSync(new URL('../../fixtures/trueconf-seed-examples.json', import.meta.url), 'utf8'));
-
-interface SeedExample {
-  line: number;
-  title: string;
-  endpoint: { line: number; method: string; path: string };
-  permission: string | null;
-  request: { method: string; url: string; headers: string[]; data?: string; form?: Array<[string, string]> };
-  success: { status: number; keys: string[]; object?: string; text?: string } | null;
-  /** The curl lacks a continuation backslash before its --data line (Conference Invite); the data is sent. */
-  joined?: true;
-}
 
 /** What an example is expected to answer when it differs from the seed's success block (see the table above). */
 interface Deviation { status: number; keys?: string[]; reason?: string; why: string }
