@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { machine, rssMiB, watch } from '../rest/proc.js';
 import { ALIAS, GUEST_PIN, HOST_PIN, type ReadyMessage } from './scenario.js';
 import type { FromStreams, ToStreams } from './streams.js';
+import { startWorker } from '../../src/media/worker-thread.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -53,11 +53,8 @@ class StreamThreads {
   private readonly synced = new Map<number, () => void>();
 
   constructor(count: number) {
-    const url = pathToFileURL(join(import.meta.dirname, 'streams.ts')).href;
-    // Loader hooks are not inherited by workers on Node 20, so each registers tsx itself.
-    const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
     this.workers = Array.from({ length: count }, () => {
-      const w = new Worker(code, { eval: true, workerData: { port } });
+      const w = startWorker(import.meta.url, 'streams', { port });
       w.on('message', (m: FromStreams) => {
         if (m.type === 'synced') { this.synced.get(m.i)?.(); this.synced.delete(m.i); }
         if (m.type === 'error') throw new Error(`stream thread: ${m.message}`);
