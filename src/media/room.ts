@@ -52,6 +52,9 @@ const MAX_QUEUE = 5;
 const SNAPSHOT_MIN_MS = 1000;
 const SNAPSHOT_REFRESH_MS = 5000;
 
+/** What presentation snapshots are made of: VP8 keyframes (they decode as WebP images); others get no snapshots. */
+const snapshotable = (source: Inbound): boolean => source.mimeType.toLowerCase() === 'video/vp8';
+
 /**
  * One conference's media: every call of its participants, the audio mix and the voice-switched video.
  * Pexip clients get what an MCU sends: one mixed audio stream and one main video stream (the current speaker,
@@ -218,7 +221,7 @@ export class Room {
     const key = call.kind === 'present-send' ? PRESENTATION : call.participantId;
     const source = this.videoSources.get(key);
     if (!source) return;
-    if (key === PRESENTATION && source.mimeType.toLowerCase() === 'video/vp8') this.snapshotFrom(rtp);
+    if (key === PRESENTATION && snapshotable(source)) this.snapshotFrom(rtp);
     let keyframe: boolean | undefined;
     for (const c of this.calls.values()) {
       if (!c.acked || !c.connected) continue;
@@ -368,9 +371,10 @@ export class Room {
     for (const c of this.calls.values()) {
       if (c.connected && c.acked && !c.failed && now - c.peer.lastHeard > this.rtc.silenceTimeoutMs) this.fail(c, 'silence');
     }
-    // A presentation changes without keyframes: ask for one now and then, so that its snapshot stays current.
+    // A presentation changes without keyframes: ask for one now and then, so that its snapshot stays current (not
+    // for codecs without snapshots, which would only pay for the keyframes).
     const presentation = this.videoSources.get(PRESENTATION);
-    if (presentation && now - this.snapshot.sentAt > SNAPSHOT_REFRESH_MS && now - this.snapshot.askedAt > SNAPSHOT_REFRESH_MS) {
+    if (presentation && snapshotable(presentation) && now - this.snapshot.sentAt > SNAPSHOT_REFRESH_MS && now - this.snapshot.askedAt > SNAPSHOT_REFRESH_MS) {
       this.snapshot.askedAt = now;
       presentation.requestKeyframe();
     }
