@@ -7,7 +7,7 @@ import jpeg from 'jpeg-js';
 import { http, startServer, type TestServer } from '../helpers/server.js';
 import { MediaClient } from '../helpers/media-client.js';
 import { openSse } from '../helpers/sse.js';
-import { join, pexipConference, px } from '../protocols/pexip/pexip.js';
+import { join, pexipConference } from '../protocols/pexip/pexip.js';
 import { Vp8KeyframeAssembler } from '../../src/media/rtp/vp8-keyframe.js';
 
 // Pexip's presentation_frame: the server snapshots the presentation and serves it as presentation.jpeg (and
